@@ -1,0 +1,101 @@
+"""Seconds per submission: the batch command against `nbgrader autograde`, same 20 submissions.
+
+    .venv/bin/python benchmarks/grading.py [--submissions 20] [--assignment 01_generators]
+
+Both run as commands, from a fresh copy of the course with the same submissions
+(half reference answers, half untouched stubs), so each pays its own start-up.
+Goal: the batch command at most 1.0 s per submission notebook. Wall time depends on
+what else the machine runs; CPU seconds (the command and its kernels) much less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
+
+
+def course_with_submissions(where: Path, assignment: str, count: int) -> Path:
+    """A copy of the course in `where` with `count` submissions of `assignment`."""
+    where.mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", where)
+    shutil.copytree(ROOT / "solutions" / assignment, where / "solutions" / assignment)
+    subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+        cwd=where,
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
+    for n in range(count):
+        target = where / "submitted" / f"student{n:02d}" / assignment
+        target.mkdir(parents=True)
+        for released in (where / "exercises" / assignment).glob("*.ipynb"):
+            nb = nbformat.read(released, as_version=4)
+            if n % 2 == 0:
+                source = nbformat.read(where / "solutions" / assignment / released.name, 4)
+                answers = {
+                    c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in source.cells
+                }
+                for cell in nb.cells:
+                    if cell.metadata.get("nbgrader", {}).get("solution"):
+                        cell.source = _MARKER.sub("", answers[cell.metadata.nbgrader.grade_id])
+            nbformat.write(nb, target / released.name)
+    return where
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the command and its kernels) for one run of `command`."""
+    start, cpu = time.perf_counter(), _children_cpu()
+    result = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):  # 1: the batch found submissions for a human
+        raise SystemExit(f"{command} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    return elapsed, _children_cpu() - cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--submissions", type=int, default=20)
+    parser.add_argument("--assignment", default="01_generators")
+    args = parser.parse_args()
+    n, assignment = args.submissions, args.assignment
+    with tempfile.TemporaryDirectory() as scratch:
+        batch_course = course_with_submissions(Path(scratch, "batch"), assignment, n)
+        cli_course = course_with_submissions(Path(scratch, "cli"), assignment, n)
+        batch = timed([sys.executable, "-m", "graders.autograde", assignment], batch_course)
+        cli = timed([sys.executable, "-m", "nbgrader", "autograde", assignment], cli_course)
+    load = os.getloadavg()[1]
+    print(f"{n} submissions of {assignment}, {os.cpu_count()} cores, 5-min load average {load:.1f}")
+    print(f"{'method':<30}{'wall s':>8}{'wall s/nb':>11}{'CPU s/nb':>10}")
+    for name, (wall, cpu) in (("python -m graders.autograde", batch), ("nbgrader autograde", cli)):
+        print(f"{name:<30}{wall:>8.1f}{wall / n:>11.2f}{cpu / n:>10.2f}")
+    print(
+        f"batch / nbgrader: wall {batch[0] / cli[0]:.2f} ({cli[0] / batch[0]:.1f}x faster), "
+        f"CPU {batch[1] / cli[1]:.2f}"
+    )
+    verdict = "met" if batch[0] / n <= 1.0 else "NOT met on this machine at this load"
+    print(f"goal, batch at most 1.0 s wall per notebook: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

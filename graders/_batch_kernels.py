@@ -1,0 +1,154 @@
+"""nbgrader's Execute step, guarded for batch grading: warm kernels, limits, fresh graders.
+
+- Warm kernels: the next notebook's kernel boots while this one runs, so no
+  notebook waits for a kernel to start (the biggest cost of autograding).
+- Limits the kernel cannot lift: an address-space limit set from outside, a
+  watchdog that kills the kernel when a whole notebook runs too long, and a
+  cap on the output kept from it.
+- Before each graded cell, `graders` is put back as it was on disk when
+  learner code (when defined, or when a test called it) changed it
+  (see _batch_guard.py).
+- The kernel imports `preload` modules while it boots (off the critical path);
+  `graders` among them, so the guard records it before any learner code runs.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import threading
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbgrader.preprocessors import Execute
+from traitlets import Float, Integer, List, Unicode
+
+_GUARD = "__import__('graders._batch_guard', fromlist=['check']).check()"
+
+NOTES: list[str] = []
+"""What the guards did to the notebook being graded, for the batch report."""
+
+
+class _WarmKernels:
+    """One kernel booting ahead of the notebook that will use it."""
+
+    def __init__(self) -> None:
+        self._ready: AsyncKernelManager | None = None
+
+    async def take(self, kernel_name: str, start: dict[str, Any]) -> AsyncKernelManager:
+        """A started kernel for `kernel_name`; starts the next one before returning."""
+        km = self._ready
+        if km is None or km.kernel_name != kernel_name or not await km.is_alive():
+            if km is not None:
+                await km.shutdown_kernel(now=True)
+            km = await self._start(kernel_name, start)
+        self._ready = await self._start(kernel_name, start)
+        return km
+
+    async def _start(self, kernel_name: str, start: dict[str, Any]) -> AsyncKernelManager:
+        km = AsyncKernelManager(kernel_name=kernel_name)
+        await km.start_kernel(**start)
+        return km
+
+    def close(self) -> None:
+        """Stop the kernel kept ready, if any."""
+        if self._ready is not None:
+            run_sync(self._ready.shutdown_kernel)(now=True)
+            self._ready = None
+
+
+WARM = _WarmKernels()
+
+
+class GuardedExecute(Execute):
+    """Execute with a warm kernel, a memory limit, a notebook watchdog and an output cap."""
+
+    memory_limit_mb = Integer(2048, help="Address-space limit of each kernel, in MiB.").tag(
+        config=True
+    )
+    notebook_timeout = Float(
+        120.0, help="Seconds a whole notebook may run before its kernel is killed."
+    ).tag(config=True)
+    max_output_mb = Float(2.0, help="Output kept from one cell, in MiB.").tag(config=True)
+    preload = List(
+        Unicode(), ["graders", "yieldlab"], help="Modules each kernel imports while it boots."
+    ).tag(config=True)
+
+    def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
+        self._output_cell, self._output_bytes = -1, 0
+        self._pid: int | None = None
+        watchdog = threading.Timer(self.notebook_timeout, self._kill)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            watchdog.cancel()
+
+    async def async_start_new_kernel(self, **kwargs: Any) -> None:
+        self._cwd = kwargs.pop("cwd", None) or self.resources.get("metadata", {}).get("path")
+        imports = ", ".join(f"{name} as _" for name in self.preload)
+        preload = [f"--IPKernelApp.exec_lines=['import {imports}', 'del _']"] if imports else []
+        start = {
+            "extra_arguments": [*self.extra_arguments, *preload],
+            "cwd": os.getcwd(),
+            "stdout": subprocess.DEVNULL,
+            "stderr": subprocess.DEVNULL,
+            **kwargs,
+        }
+        self.km = await WARM.take(self.km.kernel_name, start)
+        self._pid = self.km.provisioner.process.pid
+        limit = self.memory_limit_mb * 1024 * 1024
+        resource.prlimit(self._pid, resource.RLIMIT_AS, (limit, limit))
+
+    start_new_kernel = run_sync(async_start_new_kernel)
+
+    async def async_start_new_kernel_client(self) -> Any:
+        kc = await super().async_start_new_kernel_client()
+        setup = f"__import__('os').chdir({self._cwd or '.'!r}); {_GUARD}"
+        reply = await self.async_wait_for_reply(kc.execute(setup, silent=True))
+        if reply is None or reply["content"]["status"] != "ok":
+            raise RuntimeError(f"could not set up the kernel in {self._cwd}")
+        return kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+    async def async_execute_cell(self, cell: Any, cell_index: int, *args: Any, **kw: Any) -> Any:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
+            # Queued before the cell, so it runs first; its reply is ignored.
+            self.kc.execute(_GUARD, silent=True, store_history=False)
+        return await super().async_execute_cell(cell, cell_index, *args, **kw)
+
+    execute_cell = run_sync(async_execute_cell)
+
+    def output(self, outs: list, msg: dict, display_id: Any, cell_index: int) -> Any:
+        content = msg.get("content", {})
+        if cell_index != self._output_cell:
+            self._output_cell, self._output_bytes = cell_index, 0
+        size = len(content.get("text", "")) + sum(
+            len(str(v)) for v in content.get("data", {}).values()
+        )
+        self._output_bytes += size
+        cap = self.max_output_mb * 1024 * 1024
+        if self._output_bytes > cap:
+            if self._output_bytes - size <= cap:
+                NOTES.append(f"cell {cell_index + 1} printed over {self.max_output_mb:g} MiB")
+            # Keep what scores: errors, stderr (shortened), and the checks' "✓" lines.
+            text = content.get("text", "")
+            if content.get("name") == "stdout":
+                text = "".join(line for line in text.splitlines(True) if line.startswith("✓"))
+            if msg["msg_type"] not in ("stream", "error") or not (text or "ename" in content):
+                return None
+            msg = {**msg, "content": {**content, "text": text[:1000]}}
+        return super().output(outs, msg, display_id, cell_index)
+
+    def _kill(self) -> None:
+        if self._pid is not None:
+            NOTES.append(f"the notebook ran longer than {self.notebook_timeout:g} s")
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass

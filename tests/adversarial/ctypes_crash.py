@@ -1,0 +1,4 @@
+# Reading address 0 through ctypes: the interpreter crashes (segmentation fault).
+import ctypes
+
+ctypes.string_at(0)

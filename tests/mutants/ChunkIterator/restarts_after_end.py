@@ -1,0 +1,19 @@
+# Resets its position at the end: the next call starts over instead of raising StopIteration.
+class ChunkIterator:
+    def __init__(self, text, chunk_size=4):
+        if chunk_size < 1:
+            raise ValueError("chunk_size must be at least 1")
+        self.text = text
+        self.chunk_size = chunk_size
+        self.position = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.position >= len(self.text):
+            self.position = 0
+            raise StopIteration
+        chunk = self.text[self.position : self.position + self.chunk_size]
+        self.position += self.chunk_size
+        return chunk

@@ -1,0 +1,12 @@
+# Clears and reuses one list: every batch the caller kept changes under its feet.
+def batch_items(items, batch_size=32):
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == batch_size:
+            yield batch
+            batch.clear()
+    if batch:
+        yield batch

@@ -1,0 +1,17 @@
+# Does not strip the whitespace around each sentence.
+import re
+from collections.abc import AsyncIterable, AsyncIterator
+
+
+async def buffer_sentences(tokens: AsyncIterable[str]) -> AsyncIterator[str]:
+    """Yield each complete sentence of the joined tokens, stripped, as soon as it ends."""
+    sentence_end = re.compile(r"[.!?]+(?=\s)")
+    buffer = ""
+    async for token in tokens:
+        buffer += token
+        while (match := sentence_end.search(buffer)) is not None:
+            sentence, buffer = buffer[: match.end()], buffer[match.end() :]
+            if sentence.strip():
+                yield sentence
+    if buffer.strip():
+        yield buffer

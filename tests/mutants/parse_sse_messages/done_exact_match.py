@@ -1,0 +1,11 @@
+# Compares the payload with "[DONE]" without stripping surrounding whitespace.
+def parse_sse_messages(raw: str) -> list:
+    payloads = []
+    for line in raw.split("\n"):
+        if line.startswith("data:"):
+            payload = line[5:]
+            if payload.startswith(" "):
+                payload = payload[1:]
+            if payload != "[DONE]":
+                payloads.append(json.loads(payload))
+    return payloads

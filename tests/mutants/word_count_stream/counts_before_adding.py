@@ -1,0 +1,10 @@
+# Yields the total before adding the token's own words: one token behind.
+from collections.abc import AsyncIterable, AsyncIterator
+
+
+async def word_count_stream(tokens: AsyncIterable[str]) -> AsyncIterator[tuple[str, int]]:
+    """Yield (token, words so far) for every token of `tokens`."""
+    total = 0
+    async for token in tokens:
+        yield token, total
+        total += len(token.split())

