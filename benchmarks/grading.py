@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
 import shutil
 import subprocess
@@ -23,10 +22,11 @@ from pathlib import Path
 
 import nbformat
 
+from graders import reference_solutions
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 
 def course_with_submissions(where: Path, assignment: str, count: int) -> Path:
@@ -47,13 +47,10 @@ def course_with_submissions(where: Path, assignment: str, count: int) -> Path:
         for released in (where / "exercises" / assignment).glob("*.ipynb"):
             nb = nbformat.read(released, as_version=4)
             if n % 2 == 0:
-                source = nbformat.read(where / "solutions" / assignment / released.name, 4)
-                answers = {
-                    c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in source.cells
-                }
+                answers = reference_solutions(where / "solutions" / assignment / released.name)
                 for cell in nb.cells:
                     if cell.metadata.get("nbgrader", {}).get("solution"):
-                        cell.source = _MARKER.sub("", answers[cell.metadata.nbgrader.grade_id])
+                        cell.source = answers[cell.metadata.nbgrader.grade_id]
             nbformat.write(nb, target / released.name)
     return where
 

@@ -14,6 +14,7 @@ from ._expect import (
 from ._limits import LIMIT, OutOfTime, run_async, within
 from ._messages import CheckFailed, describe_call, short
 from ._probes import AsyncSource, Source, leftover_tasks
+from ._reference import reference_solutions
 
 __all__ = [
     "LIMIT",
@@ -32,6 +33,7 @@ __all__ = [
     "first_difference",
     "leftover_tasks",
     "passed",
+    "reference_solutions",
     "require",
     "run_async",
     "same",

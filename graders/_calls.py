@@ -114,7 +114,7 @@ def pull(
     if hasattr(stream, "__anext__") or hasattr(stream, "__aiter__"):
         _drain_async(outcome, stream, probe, stop)
     elif inspect.iscoroutine(stream):
-        _explain_coroutine(outcome, stream)
+        explain_coroutine(outcome, stream)
     elif hasattr(stream, "__next__") or hasattr(stream, "__iter__"):
         _drain_sync(outcome, stream, probe, stop)
     else:
@@ -175,7 +175,7 @@ def _drain_async(outcome: Outcome, stream: Any, probe: Any, stop: int) -> None:
         _guard(outcome, error)
 
 
-def _explain_coroutine(outcome: Outcome, coroutine: Any) -> None:
+def explain_coroutine(outcome: Outcome, coroutine: Any) -> None:
     """A coroutine where a stream was expected: the untouched stub, or a missing `yield`."""
     try:
         run_async(coroutine)

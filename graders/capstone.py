@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from yieldlab import ModelError, tokenize
 
-from ._calls import Outcome, _explain_coroutine, call, drain
+from ._calls import Outcome, call, drain, explain_coroutine
 from ._expect import expect_items, expect_raises, passed, require
 from ._messages import describe_call, describe_error, fail, short
 from ._probes import Source
@@ -481,7 +481,7 @@ def _open(fn: Callable, *args: Any, **kwargs: Any) -> Any:
         raise fail(f"{outcome.call} raised {describe_error(outcome.error)}.")
     stream = outcome.items[0]
     if inspect.iscoroutine(stream):
-        _explain_coroutine(Outcome(outcome.call), stream)
+        explain_coroutine(Outcome(outcome.call), stream)
     require(
         hasattr(stream, "__anext__") and hasattr(stream, "aclose"),
         f"{outcome.call} returned {short(stream)}, not an async generator.",

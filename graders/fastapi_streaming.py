@@ -23,7 +23,7 @@ from starlette.responses import StreamingResponse
 
 from yieldlab import SimulatedModel, StreamingASGITransport
 
-from ._calls import call
+from ._calls import call, not_implemented
 from ._expect import first_difference, passed, require, same
 from ._limits import OutOfTime, run_async
 from ._messages import describe_error, fail, short
@@ -598,9 +598,7 @@ def expect_reconnecting(
     try:
         run_async(scenario())
     except NotImplementedError:
-        raise fail(
-            f"{name} is not implemented yet: replace `raise NotImplementedError()`."
-        ) from None
+        raise not_implemented(f"{name}(...)") from None
     except OutOfTime:
         raise fail(
             f"{call_text}: did not finish within the time limit after yielding {short(tokens)}.",
@@ -679,9 +677,7 @@ def expect_gives_up(
     except httpx.ConnectError:
         pass
     except NotImplementedError:
-        raise fail(
-            f"{name} is not implemented yet: replace `raise NotImplementedError()`."
-        ) from None
+        raise not_implemented(f"{name}(...)") from None
     except OutOfTime:
         raise fail(
             f"{call_text} did not finish within the time limit.",

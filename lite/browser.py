@@ -20,6 +20,8 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
+from graders import reference_solutions
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "lite" / "_output"
 CHROMIUM = "/usr/bin/chromium"
@@ -187,12 +189,4 @@ def describe(cell: dict) -> str:
 def reference_sources(exercise: str) -> dict[str, str]:
     """The reference solution cells of exercises/A/N.ipynb, by grade_id, without the markers."""
     path = Path(exercise)
-    source = json.loads((ROOT / "solutions" / path.parent.name / path.name).read_text())
-    markers = ("### BEGIN SOLUTION", "### END SOLUTION")
-    return {
-        cell["metadata"]["nbgrader"]["grade_id"]: "".join(
-            line for line in cell["source"] if line.strip() not in markers
-        )
-        for cell in source["cells"]
-        if cell["metadata"].get("nbgrader", {}).get("solution")
-    }
+    return reference_solutions(ROOT / "solutions" / path.parent.name / path.name)

@@ -6,7 +6,6 @@ Used by the tests only; every nbgrader step runs its real command.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -15,10 +14,11 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook
 
+from graders import reference_solutions
+
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "tests" / "mutants"
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
-_SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
@@ -53,21 +53,11 @@ def nbgrader_meta(cell: dict) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
-def solution_cells(source: Path) -> dict[str, str]:
-    """The reference code of each solution cell, by grade_id, as a learner would write it."""
-    nb = nbformat.read(source, as_version=4)
-    return {
-        nbgrader_meta(cell)["grade_id"]: _SOLUTION_MARKER.sub("", cell.source)
-        for cell in nb.cells
-        if nbgrader_meta(cell).get("solution")
-    }
-
-
 def mutants_of(assignment: str) -> list[tuple[str, Path]]:
     """(exercise, mutant file) for every mutant of an exercise in `assignment`."""
     found = []
     for source in notebooks(ROOT / "solutions" / assignment):
-        for exercise in solution_cells(source):
+        for exercise in reference_solutions(source):
             found += [(exercise, path) for path in sorted((MUTANTS / exercise).glob("*.py"))]
     return found
 

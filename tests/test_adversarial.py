@@ -12,7 +12,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from course import ROOT, nbgrader_meta, scores, scratch_course, solution_cells, submit
+from course import ROOT, nbgrader_meta, reference_solutions, scores, scratch_course, submit
 from graders.autograde import grade_assignment
 
 pytestmark = pytest.mark.slow
@@ -76,7 +76,7 @@ def batch(tmp_path_factory):
     course = scratch_course(tmp_path_factory.mktemp("adversarial"), ASSIGNMENT)
     with (course / "nbgrader_config.py").open("a") as config:
         config.write("\nc.Execute.timeout = 5  # a shorter cell limit keeps this test fast\n")
-    reference = solution_cells(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    reference = reference_solutions(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     submit(course, ASSIGNMENT, HONEST[0], reference)
     for path in sorted(BANK.glob("*.py")):
         submit(course, ASSIGNMENT, path.stem, {**reference, EXERCISE: path.read_text()})

@@ -12,7 +12,7 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
-from course import ROOT, scores, scratch_course, solution_cells, submit
+from course import ROOT, reference_solutions, scores, scratch_course, submit
 from graders.autograde import grade_assignment, load_config
 
 pytestmark = pytest.mark.slow
@@ -38,7 +38,7 @@ def run_batch(course, *args):
 def graded(tmp_path_factory):
     """A course with three submissions, and the command-line run that graded them."""
     course = scratch_course(tmp_path_factory.mktemp("batch"), ASSIGNMENT)
-    reference = solution_cells(SOURCE)
+    reference = reference_solutions(SOURCE)
     submit(course, ASSIGNMENT, "ada", reference)
     submit(course, ASSIGNMENT, "bob", {})
     submit(course, ASSIGNMENT, "cy", {**reference, "stream_tokens": HARD_CODED})
@@ -92,14 +92,14 @@ def test_regrading_gives_the_same_scores(course):
 
 
 def test_a_kernel_killed_by_os_exit_leaves_no_earlier_grade_and_exits_one(course):
-    submit(course, ASSIGNMENT, "dee", solution_cells(SOURCE))
+    submit(course, ASSIGNMENT, "dee", reference_solutions(SOURCE))
     grade_assignment(course, ASSIGNMENT, ["dee"], progress=False)
     assert scores(course, ASSIGNMENT)["dee"]["test_stream_tokens_hidden"] == (2, 2)
     notebook = course / "submitted" / "dee" / ASSIGNMENT
     for path in notebook.iterdir():
         path.unlink()
     notebook.rmdir()
-    submit(course, ASSIGNMENT, "dee", {**solution_cells(SOURCE), "stream_tokens": OS_EXIT})
+    submit(course, ASSIGNMENT, "dee", {**reference_solutions(SOURCE), "stream_tokens": OS_EXIT})
 
     run = run_batch(course, "--student", "dee")
 
@@ -135,7 +135,7 @@ def test_a_course_released_without_its_gradebook_is_graded(tmp_path, monkeypatch
     shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
     for folder in ("solutions", "exercises"):
         shutil.copytree(ROOT / folder / ASSIGNMENT, tmp_path / folder / ASSIGNMENT)
-    submit(tmp_path, ASSIGNMENT, "eve", solution_cells(SOURCE))
+    submit(tmp_path, ASSIGNMENT, "eve", reference_solutions(SOURCE))
     released = (tmp_path / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes()
 
     [result] = grade_assignment(tmp_path, ASSIGNMENT, progress=False)

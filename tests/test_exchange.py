@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from nbgrader.utils import get_username
 
-from course import ROOT, nbgrader_meta, scratch_course, solution_cells
+from course import ROOT, nbgrader_meta, reference_solutions, scratch_course
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ def nbgrader(cwd, step, exchange):
 
 def answer(path) -> None:
     """What a student does: fill every solution cell with the reference answer."""
-    reference = solution_cells(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    reference = reference_solutions(ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if nbgrader_meta(cell).get("solution"):

@@ -13,9 +13,9 @@ from course import (
     mutants_of,
     nbgrader,
     notebooks,
+    reference_solutions,
     scores,
     scratch_course,
-    solution_cells,
     submit,
 )
 
@@ -36,7 +36,7 @@ def graded(tmp_path_factory):
             course = scratch_course(tmp_path_factory.mktemp(assignment), assignment)
             reference = {}
             for source in notebooks(ROOT / "solutions" / assignment):
-                reference.update(solution_cells(source))
+                reference.update(reference_solutions(source))
             submit(course, assignment, "reference", reference)
             submit(course, assignment, "stub", {})
             for exercise, mutant in mutants_of(assignment):
@@ -102,7 +102,7 @@ def test_every_exercise_has_mutants_and_tests(assignment):
             for c in nb.cells
             if c.metadata.get("nbgrader", {}).get("grade")
         ]
-        for exercise in solution_cells(source):
+        for exercise in reference_solutions(source):
             assert any(t.startswith(f"test_{exercise}_") for t in tests), (
                 f"{exercise} has no test cell"
             )

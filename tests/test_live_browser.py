@@ -20,18 +20,10 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "lite"))
+import browser  # noqa: E402 (lite/browser.py: Debian's Chromium and the site's server)
+
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CELLS = [
     # Runs to its end: the finished view.
     "from yieldlab import SimulatedModel, show_stream\n"
@@ -111,40 +103,29 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def lite():
-    """The JupyterLite site (built by `make lite`) served on 127.0.0.1; stopped by PID."""
-    site = ROOT / "lite" / "_output"
-    if not (site / "index.html").exists():
+    """The JupyterLite site (built by `make lite`) served on 127.0.0.1."""
+    if not (browser.SITE / "index.html").exists():
         pytest.skip("the JupyterLite site is not built: run `make lite`")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-        cwd=site,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        yield f"http://127.0.0.1:{port}/lab/index.html"
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
+    with browser.serve() as url:
+        yield f"{url}/lab/index.html"
 
 
 @pytest.fixture
 def page():
     """A page in headless Chromium from Debian; timeouts fit 2 shared cores."""
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    if not Path(browser.CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {browser.CHROMIUM}")
     playwright = pytest.importorskip("playwright.sync_api")
     playwright.expect.set_options(timeout=120_000)
     ARTIFACTS.mkdir(exist_ok=True)
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
-        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        chromium = browser.launch(p)
+        page = chromium.new_page(viewport={"width": 1100, "height": 900})
         page.set_default_timeout(120_000)
         try:
             yield page
         finally:
-            browser.close()
+            chromium.close()
 
 
 def test_live_view_stops_in_jupyterlite(lite, page):
