@@ -1,15 +1,18 @@
 """nbgrader's Execute step, guarded for batch grading: warm kernels, limits, fresh graders.
 
-- Warm kernels: the next notebook's kernel boots while this one runs, so no
-  notebook waits for a kernel to start (the biggest cost of autograding).
+- Cheap, warm kernels: each kernel is forked from a server that has imported
+  the kernel and the `preload` modules (see _batch_forks.py), and the next
+  notebook's kernel starts while this one runs, so no notebook waits for a
+  kernel (the biggest cost of autograding). Each grading thread keeps its
+  own (see `thread_state`).
 - Limits the kernel cannot lift: an address-space limit set from outside, a
   watchdog that kills the kernel when a whole notebook runs too long, and a
   cap on the output kept from it.
 - Before each graded cell, `graders` is put back as it was on disk when
   learner code (when defined, or when a test called it) changed it
   (see _batch_guard.py).
-- The kernel imports `preload` modules while it boots (off the critical path);
-  `graders` among them, so the guard records it before any learner code runs.
+- The kernel has imported `preload` modules before any learner code runs;
+  `graders` among them, so the guard has recorded it.
 """
 
 from __future__ import annotations
@@ -26,10 +29,29 @@ from jupyter_core.utils import run_sync
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer, List, Unicode
 
+from ._batch_forks import ForkServer
+
 _GUARD = "__import__('graders._batch_guard', fromlist=['check']).check()"
 
-NOTES: list[str] = []
-"""What the guards did to the notebook being graded, for the batch report."""
+
+FORKS = ForkServer()
+"""Where the batch's kernels come from (`close` it when the batch ends)."""
+
+
+class _ForkedKernelManager(AsyncKernelManager):
+    """A kernel manager whose ipykernel kernels are forked by FORKS, with `preload` imported."""
+
+    preload: list[str] = []
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        if not FORKS.can_launch(kernel_cmd):
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        provisioner: Any = self.provisioner  # a LocalProvisioner: it needs a process and ids
+        cwd, env = kw.get("cwd") or os.getcwd(), kw.get("env") or dict(os.environ)
+        provisioner.process = FORKS.launch(kernel_cmd, cwd, env, self.preload)
+        provisioner.pid = provisioner.pgid = provisioner.process.pid
+        provisioner.cwd = cwd
+        self._reconcile_connection_info(provisioner.connection_info)
 
 
 class _WarmKernels:
@@ -38,18 +60,23 @@ class _WarmKernels:
     def __init__(self) -> None:
         self._ready: AsyncKernelManager | None = None
 
-    async def take(self, kernel_name: str, start: dict[str, Any]) -> AsyncKernelManager:
+    async def take(
+        self, kernel_name: str, start: dict[str, Any], preload: list[str]
+    ) -> AsyncKernelManager:
         """A started kernel for `kernel_name`; starts the next one before returning."""
         km = self._ready
         if km is None or km.kernel_name != kernel_name or not await km.is_alive():
             if km is not None:
                 await km.shutdown_kernel(now=True)
-            km = await self._start(kernel_name, start)
-        self._ready = await self._start(kernel_name, start)
+            km = await self._start(kernel_name, start, preload)
+        self._ready = await self._start(kernel_name, start, preload)
         return km
 
-    async def _start(self, kernel_name: str, start: dict[str, Any]) -> AsyncKernelManager:
-        km = AsyncKernelManager(kernel_name=kernel_name)
+    async def _start(
+        self, kernel_name: str, start: dict[str, Any], preload: list[str]
+    ) -> AsyncKernelManager:
+        km = _ForkedKernelManager(kernel_name=kernel_name)
+        km.preload = preload
         await km.start_kernel(**start)
         return km
 
@@ -60,7 +87,16 @@ class _WarmKernels:
             self._ready = None
 
 
-WARM = _WarmKernels()
+class _ThreadState(threading.local):
+    """What one grading thread keeps: its warm kernel and notes on its current notebook."""
+
+    def __init__(self) -> None:
+        self.warm = _WarmKernels()
+        self.notes: list[str] = []
+        """What the guards did to the notebook being graded, for the batch report."""
+
+
+thread_state = _ThreadState()
 
 
 class GuardedExecute(Execute):
@@ -78,6 +114,7 @@ class GuardedExecute(Execute):
     ).tag(config=True)
 
     def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
+        self._notes = thread_state.notes  # the watchdog below runs in a thread of its own
         self._output_cell, self._output_bytes = -1, 0
         self._pid: int | None = None
         watchdog = threading.Timer(self.notebook_timeout, self._kill)
@@ -99,7 +136,7 @@ class GuardedExecute(Execute):
             "stderr": subprocess.DEVNULL,
             **kwargs,
         }
-        self.km = await WARM.take(self.km.kernel_name, start)
+        self.km = await thread_state.warm.take(self.km.kernel_name, start, list(self.preload))
         self._pid = self.km.provisioner.process.pid
         limit = self.memory_limit_mb * 1024 * 1024
         resource.prlimit(self._pid, resource.RLIMIT_AS, (limit, limit))
@@ -135,7 +172,7 @@ class GuardedExecute(Execute):
         cap = self.max_output_mb * 1024 * 1024
         if self._output_bytes > cap:
             if self._output_bytes - size <= cap:
-                NOTES.append(f"cell {cell_index + 1} printed over {self.max_output_mb:g} MiB")
+                self._notes.append(f"cell {cell_index + 1} printed over {self.max_output_mb:g} MiB")
             # Keep what scores: errors, stderr (shortened), and the checks' "✓" lines.
             text = content.get("text", "")
             if content.get("name") == "stdout":
@@ -147,7 +184,7 @@ class GuardedExecute(Execute):
 
     def _kill(self) -> None:
         if self._pid is not None:
-            NOTES.append(f"the notebook ran longer than {self.notebook_timeout:g} s")
+            self._notes.append(f"the notebook ran longer than {self.notebook_timeout:g} s")
             try:
                 os.kill(self._pid, signal.SIGKILL)
             except ProcessLookupError:

@@ -1,28 +1,42 @@
 """Autograde every submission of an assignment in one process, and say which need a human.
 
-    python -m graders.autograde 01_generators [--course DIR] [--student ID ...]
+    python -m graders.autograde 01_generators [--course DIR] [--student ID ...] [--jobs N]
 
 Each submission ends either graded, with its score, or NOT graded with the
 reason; nothing that failed is left looking like a 0 or keeps an earlier
 grade. The outcomes are also written to `grades.csv`. Exit status 1 means
-some submission needs a human.
+some submission needs a human. `--jobs` submissions are graded at once, each
+in its own thread with its own kernels (default: one per CPU core, at most 4).
 """
 
 from __future__ import annotations
 
-import argparse
-import csv
 import sys
+
+# jsonschema, which nbformat imports, compiles a grammar for IRIs at import time
+# (1.4 s here) if rfc3987-syntax is installed; notebooks' schemas never use it.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+import argparse
+import contextlib
+import csv
+import logging
+import os
+import queue
 import tempfile
+import threading
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
+from nbgrader.converters import Autograde
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
@@ -30,15 +44,16 @@ from nbgrader.preprocessors import (
     LimitOutput,
     SaveAutoGrades,
 )
-from nbgrader.utils import temp_attrs
+from nbgrader.utils import capture_log, temp_attrs
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from . import _batch_checks as checks
-from ._batch_kernels import NOTES, WARM, GuardedExecute
+from ._batch_kernels import FORKS, GuardedExecute, thread_state
 from ._batch_speed import speed_up_nbgrader
+from ._batch_threads import steady_process_state
 
 CSV_COLUMNS = ["assignment", "student_id", "status", "score", "max_score", "reason"]
 
@@ -116,28 +131,41 @@ def reference_checks(api: NbGraderAPI, assignment: str) -> dict[str, dict[str, i
     counts = {}
     for path in sorted(source.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        NotebookClient(nb, timeout=60, resources={"metadata": {"path": str(source)}}).execute()
+        client = NotebookClient(nb, timeout=60, resources={"metadata": {"path": str(source)}})
+        try:
+            client.execute()
+        except CellExecutionError as error:
+            raise RuntimeError(
+                f"{path} fails with its reference answers: {error.ename}: {error.evalue}"
+            ) from None
         counts[path.stem] = checks.passed_checks(nb)
     return counts
 
 
 def grade_one(
-    api: NbGraderAPI, assignment: str, student: str, reference: dict[str, dict[str, int]]
+    api: NbGraderAPI,
+    assignment: str,
+    student: str,
+    reference: Future[dict[str, dict[str, int]]],
 ) -> Result:
-    """Autograde one submission through nbgrader, then check and correct what it recorded."""
-    NOTES.clear()
-    outcome = api.autograde(assignment, student)
+    """Autograde one submission through nbgrader, then check and correct what it recorded.
+
+    `reference` is `reference_checks` of the assignment, awaited only once it is needed.
+    """
+    notes = thread_state.notes
+    notes.clear()
+    outcome = _autograde(api, assignment, student)
     coursedir = api.coursedir
     submitted = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
     autograded = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
     notebooks = sorted(autograded.glob("*.ipynb"))
     reasons = [f"{name} in its own cells" for name in _suspicious(submitted)]
     reasons += _altered(coursedir, assignment, submitted)
-    reasons += NOTES
+    reasons += notes
     with Gradebook(coursedir.db_url, api.course_id) as gb:
         if not outcome["success"] or not notebooks:
             checks.flag_for_review(gb, assignment, student, clear=True)
-            killed = any(note.startswith("the notebook ran longer") for note in NOTES)
+            killed = any(note.startswith("the notebook ran longer") for note in notes)
             return Result(
                 student, False, reasons=[*([] if killed else [_failure(outcome)]), *reasons]
             )
@@ -146,7 +174,7 @@ def grade_one(
             failed = checks.failed_test_cells(notebook)
             for cell in checks.zero_failed_cells(gb, assignment, student, failed):
                 reasons.append(f"{cell} failed but had a score: scored 0")
-            got, expected = checks.passed_checks(notebook), reference.get(path.stem, {})
+            got, expected = checks.passed_checks(notebook), reference.result().get(path.stem, {})
             for cell in checks.zero_silent_passes(gb, assignment, student, got, expected):
                 reasons.append(f"{cell} scored without running its checks: scored 0")
             reasons += [
@@ -159,6 +187,16 @@ def grade_one(
             checks.flag_for_review(gb, assignment, student, clear=False)
         score, max_score = checks.score(gb, assignment, student)
     return Result(student, True, score, max_score, reasons)
+
+
+def _autograde(api: NbGraderAPI, assignment: str, student: str) -> dict:
+    """`api.autograde`, logging to this thread's own logger (nbgrader's is shared by all)."""
+    log = logging.getLogger(f"{__name__}.{threading.current_thread().name}")
+    log.propagate = False
+    with temp_attrs(api.coursedir, assignment_id=assignment, student_id=student):
+        app = Autograde(coursedir=api.coursedir, parent=api, log=log)
+        app.force = app.create_student = True
+        return capture_log(app)
 
 
 def _altered(coursedir, assignment: str, submitted: Path) -> list[str]:
@@ -203,26 +241,83 @@ def grade_assignment(
     students: Sequence[str] | None = None,
     *,
     progress: bool = True,
+    jobs: int = 0,
     **limits: float,
 ) -> list[Result]:
-    """Autograde every submission of `assignment` (or only `students`) in `course`."""
+    """Autograde every submission of `assignment` (or only `students`) in `course`.
+
+    `jobs` submissions are graded at once (0: one per CPU core, at most 4), while
+    the source notebooks run once for `reference_checks`.
+    """
     warnings.filterwarnings("ignore", category=SAWarning)
     speed_up_nbgrader()
-    api = NbGraderAPI(config=load_config(course.resolve(), **limits))
+    config = load_config(course.resolve(), **limits)
+    api = NbGraderAPI(config=config)
     students = list(students or submitted_students(api, assignment))
     if not students:
         return []
     ensure_in_gradebook(api, assignment)
-    reference = reference_checks(api, assignment)
-    results = []
+    todo: queue.SimpleQueue[str] = queue.SimpleQueue()
+    for student in students:
+        todo.put(student)
+    done: queue.SimpleQueue[Result] = queue.SimpleQueue()
+    jobs = min(jobs or min(os.cpu_count() or 1, 4), len(students))
+    results = {}
+    with (
+        steady_process_state(api.coursedir.root),
+        contextlib.closing(FORKS),
+        ThreadPoolExecutor(1, thread_name_prefix="reference") as pool,
+        tqdm(total=len(students), desc=assignment, unit="nb", disable=not progress) as bar,
+    ):
+        reference = pool.submit(reference_checks, api, assignment)
+        graders = [
+            threading.Thread(
+                target=_grade_queued,
+                args=(NbGraderAPI(config=config), assignment, reference, todo, done),
+                name=f"grader-{n + 1}",
+                daemon=True,
+            )
+            for n in range(jobs)
+        ]
+        for thread in graders:
+            thread.start()
+        while len(results) < len(students):
+            result = done.get()
+            results[result.student] = result
+            bar.set_postfix_str(result.student)
+            bar.update()
+        for thread in graders:
+            thread.join()
+    return [results[student] for student in students]
+
+
+def _grade_queued(
+    api: NbGraderAPI,
+    assignment: str,
+    reference: Future[dict[str, dict[str, int]]],
+    todo: queue.SimpleQueue[str],
+    done: queue.SimpleQueue[Result],
+) -> None:
+    """Grade submissions from `todo` until none is left (one grading thread; `api` its own)."""
     try:
-        with tqdm(students, desc=assignment, unit="nb", disable=not progress) as bar:
-            for student in bar:
-                bar.set_postfix_str(student)
-                results.append(grade_one(api, assignment, student, reference))
+        while True:
+            try:
+                student = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                done.put(grade_one(api, assignment, student, reference))
+            except Exception as error:  # reported in the table and the gradebook, never lost
+                done.put(_not_graded(api, assignment, student, error))
     finally:
-        WARM.close()
-    return results
+        thread_state.warm.close()
+
+
+def _not_graded(api: NbGraderAPI, assignment: str, student: str, error: Exception) -> Result:
+    """The result of a submission that grading failed on, its grades cleared for a human."""
+    with contextlib.suppress(MissingEntry), Gradebook(api.coursedir.db_url, api.course_id) as gb:
+        checks.flag_for_review(gb, assignment, student, clear=True)
+    return Result(student, False, reasons=[f"grading failed: {error}"])
 
 
 def format_table(results: Sequence[Result]) -> str:
@@ -277,6 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--csv", type=Path, help="grades CSV (default: COURSE/grades.csv)")
     parser.add_argument("--notebook-timeout", type=float, default=120.0, help="seconds")
     parser.add_argument("--memory-limit-mb", type=int, default=2048)
+    parser.add_argument("--jobs", type=int, default=0, help="submissions at once (0: cores)")
     args = parser.parse_args(argv)
     if not (args.course / "nbgrader_config.py").exists():
         parser.error(f"{args.course.resolve()} has no nbgrader_config.py: pass --course")
@@ -286,6 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.student,
         notebook_timeout=args.notebook_timeout,
         memory_limit_mb=args.memory_limit_mb,
+        jobs=args.jobs,
     )
     if not results:
         print(f"No submissions of {args.assignment} in {args.course.resolve()}/submitted.")

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 
+import nbformat
 import pytest
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
@@ -142,3 +143,25 @@ def test_a_course_released_without_its_gradebook_is_graded(tmp_path, monkeypatch
 
     assert result.graded and result.score == result.max_score > 0
     assert (tmp_path / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes() == released
+
+
+def test_a_source_that_fails_on_its_own_grades_no_one_and_keeps_no_grade(tmp_path):
+    course = scratch_course(tmp_path, ASSIGNMENT)
+    submit(course, ASSIGNMENT, "fay", reference_solutions(SOURCE))
+    [first] = grade_assignment(course, ASSIGNMENT, progress=False)
+    assert first.graded and first.score == first.max_score
+    source = course / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('broken source')"))
+    nbformat.write(nb, source)
+
+    [again] = grade_assignment(course, ASSIGNMENT, progress=False)
+
+    assert not again.graded
+    assert again.reasons == [
+        f"grading failed: {source} fails with its reference answers: RuntimeError: broken source"
+    ]
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        submission = gb.find_submission(ASSIGNMENT, "fay")
+        grades = [g for nb in submission.notebooks for g in nb.grades]
+        assert all(g.auto_score is None and g.needs_manual_grade for g in grades)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
+import nbgrader.utils
 import pytest
 
 from course import ASSIGNMENTS, ROOT
 from graders._batch_checks import suspicious_code
+from graders._batch_threads import steady_process_state
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -53,3 +57,15 @@ def test_guard_reimports_graders_that_learner_code_patched():
         [sys.executable, "-c", patched_then_checked], capture_output=True, text=True
     )
     assert run.stdout.strip() == "graders._expect", run.stderr
+
+
+def test_grading_threads_find_the_course_and_its_environment_held_still(tmp_path, monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    before = Path.cwd()
+    with steady_process_state(tmp_path):
+        with nbgrader.utils.setenv(NBGRADER_EXECUTION="autograde"):
+            pass  # nbgrader's own, per notebook: deleting the variable here would race
+        assert Path.cwd() == tmp_path
+        assert os.environ["NBGRADER_EXECUTION"] == "autograde"
+    assert Path.cwd() == before
+    assert "NBGRADER_EXECUTION" not in os.environ
