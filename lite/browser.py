@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
@@ -86,23 +85,19 @@ class Network:
     base_url: str
     problems: list[str] = field(default_factory=list)
 
-    def is_local(self, url: str) -> bool:
-        parts = urlparse(url)
-        return parts.scheme in ("data", "blob") or parts.netloc == urlparse(self.base_url).netloc
-
 
 def watch(context: BrowserContext, base_url: str) -> Network:
-    """Block and record requests that leave the local server, failures and HTTP errors."""
+    """Block and record requests that leave the local server, failures and HTTP errors.
+
+    The browser matches the pattern itself, so local requests never wait for this process.
+    """
     network = Network(base_url)
 
-    def route(route_) -> None:
-        if network.is_local(route_.request.url):
-            route_.continue_()
-        else:
-            network.problems.append(f"left the local server: {route_.request.url}")
-            route_.abort()
+    def block(route) -> None:
+        network.problems.append(f"left the local server: {route.request.url}")
+        route.abort()
 
-    context.route("**/*", route)
+    context.route(re.compile(f"^(?!{re.escape(base_url)}/|data:|blob:)"), block)
     context.on(
         "requestfailed",
         lambda request: network.problems.append(f"failed: {request.url} ({request.failure})"),

@@ -4,8 +4,10 @@ Everything the browser loads is served by the site itself: Pyodide from npm,
 a pyodide-lock.json written here with the sha256 of the wheels actually
 served, the kernel's own wheels, the course's packages (yieldlab and graders,
 built as one wheel from this checkout) and their dependencies from PyPI. The
-kernel preloads them all, so notebooks need no install cell and never reach a
-CDN or PyPI.
+kernel preloads most of them and loads the rest when a cell imports them, so
+notebooks need no install cell and never reach a CDN or PyPI. The standard
+library and every wheel but the course's are served as bytecode
+(lite/precompile.py): the browser then starts without compiling sources.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import zipfile
 from email.parser import Parser
+from itertools import chain
 from pathlib import Path
 
 import jupyter_server
@@ -34,7 +37,8 @@ SERVED = LITE / "static" / "pyodide"
 """jupyterlite-pyodide-kernel copies this folder into the site and points the kernel at it."""
 
 PYODIDE_VERSION = "314.0.6"
-PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+RUNTIME = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"]
+STDLIB = "python_stdlib.zip"
 PLATFORM = ["--platform", "pyemscripten_2026_0_wasm32", "--python-version", "3.14"]
 PLATFORM += ["--implementation", "cp", "--abi", "cp314", "--only-binary=:all:"]
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
@@ -78,7 +82,7 @@ def pyodide_core() -> Path:
 
 
 def wheels() -> list[Path]:
-    """Fetch or build every wheel the browser loads; return their paths."""
+    """Fetch the third-party wheels the browser loads (PyPI's and the kernel's); return them."""
     pypi = BUILD / "wheels"
     run(sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--require-hashes",
         *PLATFORM, "--dest", pypi, "--requirement", LITE / "requirements.txt")  # fmt: skip
@@ -86,7 +90,7 @@ def wheels() -> list[Path]:
     shipped = [path for path in kernel.glob("*.whl") if path.name.startswith(tuple(KERNEL_WHEELS))]
     pinned = {line.split("==")[0] for line in (LITE / "requirements.txt").read_text().split()}
     fetched = [path for path in pypi.glob("*.whl") if wheel_key(path) in pinned]
-    return sorted([*fetched, course_wheel(BUILD / "project"), *shipped])
+    return sorted([*fetched, *shipped])
 
 
 def course_wheel(folder: Path) -> Path:
@@ -117,6 +121,39 @@ def course_wheel(folder: Path) -> Path:
     return path
 
 
+IN_PYODIDE = """
+const [pyodide, ...argv] = process.argv.slice(1);
+const { loadPyodide } = await import(pyodide);
+const py = await loadPyodide();
+py.mountNodeFS("/host", "/");
+py.globals.set("argv", argv.map((arg) => "/host" + arg));
+py.runPython("import runpy, sys; sys.argv = list(argv); runpy.run_path(argv[0], run_name='__main__')");
+"""
+"""Node code running a script with Pyodide's Python: arguments pyodide.mjs, script, its arguments."""
+
+
+def precompiled(core: Path, zips: list[Path]) -> list[Path]:
+    """Copies of `zips` (wheels, the standard library) made by lite/precompile.py; return them.
+
+    It runs under Pyodide's own Python, whose bytecode the browser reads. A copy
+    newer than its source and than the script is kept from an earlier build.
+    """
+    folder = BUILD / "precompiled"
+    folder.mkdir(parents=True, exist_ok=True)
+    script = LITE / "precompile.py"
+    pairs = [(path, folder / path.name) for path in zips]
+    stale = [(source, copy) for source, copy in pairs if not is_newer(copy, source, script)]
+    if stale:
+        run("node", "--input-type=module", "--eval", IN_PYODIDE, core / "pyodide.mjs", script,
+            *chain.from_iterable(stale))  # fmt: skip
+    return [copy for _, copy in pairs]
+
+
+def is_newer(path: Path, *than: Path) -> bool:
+    """Whether `path` exists and changed after every one of `than`."""
+    return path.exists() and all(path.stat().st_mtime > other.stat().st_mtime for other in than)
+
+
 def urlsafe_digest(data: bytes) -> str:
     """The sha256 of `data` as a wheel's RECORD writes it."""
     return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
@@ -141,10 +178,7 @@ def lock_entry(path: Path, available: set[str]) -> dict:
         if f"{info}/top_level.txt" in names:
             imports = wheel.read(f"{info}/top_level.txt").decode().split()
         else:
-            imports = sorted(
-                {name.split("/")[0].removesuffix(".py") for name in names if "/" in name}
-                - {info, info.replace(".dist-info", ".data")}
-            )
+            imports = sorted({name.split("/")[0].split(".")[0] for name in names})
     depends = []
     for line in metadata.get_all("Requires-Dist") or []:
         requirement = Requirement(line)
@@ -168,12 +202,12 @@ def lock_entry(path: Path, available: set[str]) -> dict:
     }
 
 
-def serve_pyodide(core: Path, served_wheels: list[Path]) -> dict:
+def serve_pyodide(core: Path, runtime: list[Path], served_wheels: list[Path]) -> dict:
     """Fill lite/static/pyodide with the runtime, the wheels and their lock; return the lock."""
     shutil.rmtree(SERVED, ignore_errors=True)
     SERVED.mkdir(parents=True)
-    for name in PYODIDE_FILES:
-        shutil.copy2(core / name, SERVED / name)
+    for path in runtime:
+        shutil.copy2(path, SERVED / path.name)
     available = {wheel_key(path) for path in served_wheels}
     packages = {}
     for path in served_wheels:
@@ -228,7 +262,7 @@ def check_site(lock: dict) -> None:
     for entry in lock["packages"].values():
         digest = hashlib.sha256((served / entry["file_name"]).read_bytes()).hexdigest()
         assert digest == entry["sha256"], entry["file_name"]
-    for name in PYODIDE_FILES:
+    for name in [*RUNTIME, STDLIB]:
         assert (served / name).exists(), name
     names = {extension["name"] for extension in config["federated_extensions"]}
     assert names == set(EXTENSIONS), names
@@ -243,7 +277,9 @@ def check_site(lock: dict) -> None:
 def main() -> None:
     """Build the site and check it."""
     core = pyodide_core()
-    lock = serve_pyodide(core, wheels())
+    stdlib, *compiled = precompiled(core, [core / STDLIB, *wheels()])
+    runtime = [*(core / name for name in RUNTIME), stdlib]
+    lock = serve_pyodide(core, runtime, [*compiled, course_wheel(BUILD / "project")])
     build_site(stage_contents())
     check_site(lock)
     size = sum(path.stat().st_size for path in OUTPUT.rglob("*") if path.is_file())
