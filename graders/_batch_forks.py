@@ -45,12 +45,9 @@ class ForkedKernel:
                 self.returncode = -1
         return self.returncode
 
-    def wait(self, timeout: float | None = None) -> int:
-        """Wait for the kernel to end."""
-        deadline = None if timeout is None else time.monotonic() + timeout
+    def wait(self) -> int:
+        """Wait for the kernel to end (jupyter_client asks once `poll` says it has)."""
         while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
             time.sleep(0.01)
         return -1
 

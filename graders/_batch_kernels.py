@@ -11,8 +11,9 @@
 - Before each graded cell, `graders` is put back as it was on disk when
   learner code (when defined, or when a test called it) changed it
   (see _batch_guard.py).
-- The kernel has imported `preload` modules before any learner code runs;
-  `graders` among them, so the guard has recorded it.
+- The kernel has imported `preload` modules before any learner code runs
+  (the fork server did, or the set-up code does); `graders` among them, so
+  the guard has recorded it.
 """
 
 from __future__ import annotations
@@ -110,7 +111,9 @@ class GuardedExecute(Execute):
     ).tag(config=True)
     max_output_mb = Float(2.0, help="Output kept from one cell, in MiB.").tag(config=True)
     preload = List(
-        Unicode(), ["graders", "yieldlab"], help="Modules each kernel imports while it boots."
+        Unicode(),
+        ["graders", "yieldlab"],
+        help="Modules each kernel imports before learner code runs.",
     ).tag(config=True)
 
     def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> Any:
@@ -127,10 +130,8 @@ class GuardedExecute(Execute):
 
     async def async_start_new_kernel(self, **kwargs: Any) -> None:
         self._cwd = kwargs.pop("cwd", None) or self.resources.get("metadata", {}).get("path")
-        imports = ", ".join(f"{name} as _" for name in self.preload)
-        preload = [f"--IPKernelApp.exec_lines=['import {imports}', 'del _']"] if imports else []
         start = {
-            "extra_arguments": [*self.extra_arguments, *preload],
+            "extra_arguments": self.extra_arguments,
             "cwd": os.getcwd(),
             "stdout": subprocess.DEVNULL,
             "stderr": subprocess.DEVNULL,
@@ -145,7 +146,8 @@ class GuardedExecute(Execute):
 
     async def async_start_new_kernel_client(self) -> Any:
         kc = await super().async_start_new_kernel_client()
-        setup = f"__import__('os').chdir({self._cwd or '.'!r}); {_GUARD}"
+        imports = "".join(f"__import__({name!r}); " for name in self.preload)  # forks: done
+        setup = f"__import__('os').chdir({self._cwd or '.'!r}); {imports}{_GUARD}"
         reply = await self.async_wait_for_reply(kc.execute(setup, silent=True))
         if reply is None or reply["content"]["status"] != "ok":
             raise RuntimeError(f"could not set up the kernel in {self._cwd}")

@@ -35,6 +35,14 @@ def run_batch(course, *args):
     )
 
 
+def assert_left_for_a_human(course, student):
+    """No autograded score survives for `student`; every grade needs a manual one."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        submission = gb.find_submission(ASSIGNMENT, student)
+        grades = [g for nb in submission.notebooks for g in nb.grades]
+        assert grades and all(g.auto_score is None and g.needs_manual_grade for g in grades)
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """A course with three submissions, and the command-line run that graded them."""
@@ -108,10 +116,7 @@ def test_a_kernel_killed_by_os_exit_leaves_no_earlier_grade_and_exits_one(course
     line = next(line for line in run.stdout.splitlines() if line.startswith("dee "))
     assert "NOT graded" in line and "the kernel died" in line
     assert all(score == 0 for score, _ in scores(course, ASSIGNMENT)["dee"].values())
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        submission = gb.find_submission(ASSIGNMENT, "dee")
-        grades = [g for nb in submission.notebooks for g in nb.grades]
-        assert all(g.auto_score is None and g.needs_manual_grade for g in grades)
+    assert_left_for_a_human(course, "dee")
     with (course / "grades.csv").open() as file:
         row = next(r for r in csv.DictReader(file) if r["student_id"] == "dee")
     assert (row["status"], row["score"]) == ("not graded", "")
@@ -161,7 +166,4 @@ def test_a_source_that_fails_on_its_own_grades_no_one_and_keeps_no_grade(tmp_pat
     assert again.reasons == [
         f"grading failed: {source} fails with its reference answers: RuntimeError: broken source"
     ]
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        submission = gb.find_submission(ASSIGNMENT, "fay")
-        grades = [g for nb in submission.notebooks for g in nb.grades]
-        assert all(g.auto_score is None and g.needs_manual_grade for g in grades)
+    assert_left_for_a_human(course, "fay")
