@@ -112,7 +112,7 @@ class GuardedExecute(Execute):
     max_output_mb = Float(2.0, help="Output kept from one cell, in MiB.").tag(config=True)
     preload = List(
         Unicode(),
-        ["graders", "yieldlab"],
+        ["graders", "yieldlab", "httpx"],
         help="Modules each kernel imports before learner code runs.",
     ).tag(config=True)
 

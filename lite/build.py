@@ -8,6 +8,8 @@ kernel preloads most of them and loads the rest when a cell imports them, so
 notebooks need no install cell and never reach a CDN or PyPI. The standard
 library and every wheel but the course's are served as bytecode
 (lite/precompile.py): the browser then starts without compiling sources.
+Two files of lite/ make the first output come sooner: sitecustomize.py, added
+to Pyodide's standard library, and early_kernel.js, a JupyterLab extension.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ STDLIB = "python_stdlib.zip"
 PLATFORM = ["--platform", "pyemscripten_2026_0_wasm32", "--python-version", "3.14"]
 PLATFORM += ["--implementation", "cp", "--abi", "cp314", "--only-binary=:all:"]
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+SITECUSTOMIZE = LITE / "sitecustomize.py"
+EARLY_KERNEL = LITE / "early_kernel.js"
+EARLY_KERNEL_NAME = "yieldlab-early-kernel"
 EXTENSIONS = [
     "@jupyterlite/pyodide-kernel-extension",
     "@jupyter-widgets/jupyterlab-manager",
@@ -130,6 +135,36 @@ py.globals.set("argv", argv.map((arg) => "/host" + arg));
 py.runPython("import runpy, sys; sys.argv = list(argv); runpy.run_path(argv[0], run_name='__main__')");
 """
 """Node code running a script with Pyodide's Python: arguments pyodide.mjs, script, its arguments."""
+
+
+def stdlib_zip(core: Path) -> Path:
+    """Pyodide's standard library zip with lite/sitecustomize.py added; return it."""
+    path = BUILD / STDLIB
+    if not is_newer(path, core / STDLIB, SITECUSTOMIZE):
+        BUILD.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        shutil.copyfile(core / STDLIB, partial)
+        with zipfile.ZipFile(partial, "a") as stdlib:
+            stdlib.write(SITECUSTOMIZE, "sitecustomize.py")
+        partial.replace(path)
+    return path
+
+
+def early_kernel_extension() -> Path:
+    """lite/early_kernel.js as a prebuilt JupyterLab extension folder; return the folder.
+
+    Its file is named by its hash, so no browser keeps running an older copy.
+    """
+    folder = BUILD / EARLY_KERNEL_NAME
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "static").mkdir(parents=True)
+    script = EARLY_KERNEL.read_bytes()
+    load = f"static/remoteEntry.{hashlib.sha256(script).hexdigest()[:16]}.js"
+    (folder / load).write_bytes(script)
+    build = {"load": load, "extension": "./extension"}
+    package = {"name": EARLY_KERNEL_NAME, "version": "0.1.0", "jupyterlab": {"_build": build}}
+    (folder / "package.json").write_text(json.dumps(package, indent=1) + "\n")
+    return folder
 
 
 def precompiled(core: Path, zips: list[Path]) -> list[Path]:
@@ -237,9 +272,8 @@ def build_site(contents: Path) -> None:
     (LITE / ".jupyterlite.doit.db").unlink(missing_ok=True)
     shutil.rmtree(OUTPUT, ignore_errors=True)
     jupyter = Path(sys.executable).parent / "jupyter"
-    extensions = [
-        f"--LiteBuildConfig.federated_extensions={LABEXTENSIONS / name}" for name in EXTENSIONS
-    ]
+    folders = [*(LABEXTENSIONS / name for name in EXTENSIONS), early_kernel_extension()]
+    extensions = [f"--LiteBuildConfig.federated_extensions={folder}" for folder in folders]
     run(jupyter, "lite", "build", "--lite-dir", LITE, "--output-dir", OUTPUT,
         "--contents", contents, "--ignore-sys-prefix", *extensions)  # fmt: skip
     # The notebook view shows the kernel's state in the tab's icon, from jupyter_server's set.
@@ -264,8 +298,10 @@ def check_site(lock: dict) -> None:
         assert digest == entry["sha256"], entry["file_name"]
     for name in [*RUNTIME, STDLIB]:
         assert (served / name).exists(), name
+    with zipfile.ZipFile(served / STDLIB) as stdlib:
+        assert "sitecustomize.pyc" in stdlib.namelist(), "lite/sitecustomize.py is not served"
     names = {extension["name"] for extension in config["federated_extensions"]}
-    assert names == set(EXTENSIONS), names
+    assert names == {*EXTENSIONS, EARLY_KERNEL_NAME}, names
     pages = ["lab/index.html", "notebooks/index.html", "tree/index.html"]
     for page in [*pages, "favicon.ico", "static/favicons/favicon-notebook.ico"]:
         assert (OUTPUT / page).exists(), page
@@ -277,7 +313,7 @@ def check_site(lock: dict) -> None:
 def main() -> None:
     """Build the site and check it."""
     core = pyodide_core()
-    stdlib, *compiled = precompiled(core, [core / STDLIB, *wheels()])
+    stdlib, *compiled = precompiled(core, [stdlib_zip(core), *wheels()])
     runtime = [*(core / name for name in RUNTIME), stdlib]
     lock = serve_pyodide(core, runtime, [*compiled, course_wheel(BUILD / "project")])
     build_site(stage_contents())

@@ -153,3 +153,83 @@ def test_hanging_async_answers_time_out_and_the_kernel_stays_usable_in_the_brows
     for name in ["word_count_stream", "buffer_sentences"]:
         assert any(test.startswith(f"test_{name}_") for test in timed_out), (name, failures)
     assert not not_run(cells), f"cells that never ran: {not_run(cells)}"
+
+
+_KERNELS = """async () => {
+  const app = window.jupyterapp;
+  const context = app.shell.currentWidget.sessionContext;
+  await context.ready;
+  const { kernels, sessions } = app.serviceManager;
+  await Promise.all([kernels.refreshRunning(), sessions.refreshRunning()]);
+  return {
+    kernels: [...kernels.running()].map((kernel) => kernel.id),
+    sessions: [...sessions.running()].map((session) => [session.path, session.kernel.id]),
+    notebook: context.session.kernel.id,
+  };
+}"""
+
+_EXECUTE = """async (code) => {
+  const context = window.jupyterapp.shell.currentWidget.sessionContext;
+  await context.ready;
+  const future = context.session.kernel.requestExecute({ code, store_history: false });
+  let text = '';
+  future.onIOPub = (msg) => {
+    if (msg.header.msg_type === 'stream') text += msg.content.text;
+    if (msg.header.msg_type === 'error') text += `${msg.content.ename}: ${msg.content.evalue}`;
+  };
+  await future.done;
+  return text;
+}"""
+
+
+def test_the_notebook_uses_the_kernel_started_while_the_page_loads(chromium, base_url):
+    context = chromium.new_context()
+    network = lite.watch(context, base_url)
+    page = context.new_page()
+    events = []
+    page.on("worker", lambda worker: events.append("kernel starts"))
+    try:
+        lite.open_notebook(page, base_url, LESSONS[0])
+        events.append("notebook opens")
+        state = page.evaluate(_KERNELS)
+    finally:
+        context.close()
+    assert not network.problems, "\n".join(network.problems)
+    assert events == ["kernel starts", "notebook opens"]
+    assert state["kernels"] == [state["notebook"]], state
+    assert state["sessions"] == [[LESSONS[0], state["notebook"]]], state
+
+
+def test_no_kernel_starts_early_for_a_notebook_that_is_not_there(chromium, base_url):
+    context = chromium.new_context()
+    page = context.new_page()
+    try:
+        with page.expect_console_message(
+            lambda message: "The kernel will start when the notebook opens" in message.text
+        ):
+            page.goto(f"{base_url}/notebooks/index.html?path=course/not_there.ipynb")
+        workers = page.workers
+    finally:
+        context.close()
+    assert workers == []
+
+
+def test_a_module_saved_beside_the_notebook_imports_and_is_searched_last(chromium, base_url):
+    context = chromium.new_context()
+    network = lite.watch(context, base_url)
+    page = context.new_page()
+    code = (
+        "from pathlib import Path\n"
+        "Path('beside_the_notebook.py').write_text('ANSWER = 42\\n')\n"
+        "import sys, beside_the_notebook\n"
+        "print(beside_the_notebook.ANSWER, sys.path.index(''), len(sys.path))\n"
+    )
+    try:
+        lite.open_notebook(page, base_url, LESSONS[0])
+        printed = page.evaluate(_EXECUTE, code)
+    finally:
+        context.close()
+    assert not network.problems, "\n".join(network.problems)
+    answer, where, length = printed.split()
+    assert answer == "42", printed
+    assert int(where) == int(length) - 1, f"'' should come last on sys.path: {printed}"

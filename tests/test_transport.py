@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -155,3 +157,19 @@ def test_an_app_that_ignores_the_disconnect_is_cancelled_after_close_timeout():
 
     asyncio.run(scenario())
     assert cancelled == [True]
+
+
+def test_importing_yieldlab_leaves_httpx_until_the_transport_is_used():
+    code = (
+        "import sys, yieldlab\n"
+        "before = 'httpx' in sys.modules\n"
+        "from yieldlab import *\n"
+        "print(before, 'httpx' in sys.modules, StreamingASGITransport.__module__)\n"
+        "try:\n    yieldlab.no_such_name\nexcept AttributeError as error:\n    print(error)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "False True yieldlab._transport",
+        "module 'yieldlab' has no attribute 'no_such_name'",
+    ]

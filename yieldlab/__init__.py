@@ -8,7 +8,6 @@ from ._serve import BackgroundServer
 from ._sse import DONE, encode_sse, split_bytes
 from ._svg import timeline_svg
 from ._tokens import SENTENCES, tokenize
-from ._transport import StreamingASGITransport
 
 __all__ = [
     "DONE",
@@ -29,3 +28,12 @@ __all__ = [
     "timeline_svg",
     "tokenize",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import `StreamingASGITransport`, and httpx with it, on first use: most lessons never do."""
+    if name == "StreamingASGITransport":
+        from ._transport import StreamingASGITransport
+
+        return StreamingASGITransport
+    raise AttributeError(f"module 'yieldlab' has no attribute {name!r}")
