@@ -9,10 +9,11 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "lite"))
@@ -40,21 +41,29 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
+@contextmanager
+def fresh_page(chromium: Browser, base_url: str) -> Iterator[tuple[Page, list[str]]]:
+    """A page in a fresh browser context, and the network problems it records; closed after."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    network = lite.watch(context, base_url)
+    try:
+        yield context.new_page(), network.problems
+    finally:
+        context.close()
+
+
 def run_in_browser(
     chromium: Browser, base_url: str, path: str, shot: str, **run: object
 ) -> tuple[list, list[str]]:
     """Open `path` in a fresh context, run all its cells; return the cells and network problems."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    network = lite.watch(context, base_url)
-    page = context.new_page()
-    try:
-        lite.open_notebook(page, base_url, path)
-        cells = lite.run_all(page, **run)
-    finally:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=ARTIFACTS / f"lite-{shot}.png", full_page=True)
-        context.close()
-    return cells, network.problems
+    with fresh_page(chromium, base_url) as (page, problems):
+        try:
+            lite.open_notebook(page, base_url, path)
+            cells = lite.run_all(page, **run)
+        finally:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=ARTIFACTS / f"lite-{shot}.png", full_page=True)
+    return cells, problems
 
 
 def errors(cells: list) -> list[str]:
@@ -183,53 +192,39 @@ _EXECUTE = """async (code) => {
 
 
 def test_the_notebook_uses_the_kernel_started_while_the_page_loads(chromium, base_url):
-    context = chromium.new_context()
-    network = lite.watch(context, base_url)
-    page = context.new_page()
     events = []
-    page.on("worker", lambda worker: events.append("kernel starts"))
-    try:
+    with fresh_page(chromium, base_url) as (page, problems):
+        page.on("worker", lambda worker: events.append("kernel starts"))
         lite.open_notebook(page, base_url, LESSONS[0])
         events.append("notebook opens")
         state = page.evaluate(_KERNELS)
-    finally:
-        context.close()
-    assert not network.problems, "\n".join(network.problems)
+    assert not problems, "\n".join(problems)
     assert events == ["kernel starts", "notebook opens"]
     assert state["kernels"] == [state["notebook"]], state
     assert state["sessions"] == [[LESSONS[0], state["notebook"]]], state
 
 
 def test_no_kernel_starts_early_for_a_notebook_that_is_not_there(chromium, base_url):
-    context = chromium.new_context()
-    page = context.new_page()
-    try:
+    with fresh_page(chromium, base_url) as (page, _):  # asking for the missing file is a 404
         with page.expect_console_message(
             lambda message: "The kernel will start when the notebook opens" in message.text
         ):
             page.goto(f"{base_url}/notebooks/index.html?path=course/not_there.ipynb")
         workers = page.workers
-    finally:
-        context.close()
     assert workers == []
 
 
 def test_a_module_saved_beside_the_notebook_imports_and_is_searched_last(chromium, base_url):
-    context = chromium.new_context()
-    network = lite.watch(context, base_url)
-    page = context.new_page()
     code = (
         "from pathlib import Path\n"
         "Path('beside_the_notebook.py').write_text('ANSWER = 42\\n')\n"
         "import sys, beside_the_notebook\n"
         "print(beside_the_notebook.ANSWER, sys.path.index(''), len(sys.path))\n"
     )
-    try:
+    with fresh_page(chromium, base_url) as (page, problems):
         lite.open_notebook(page, base_url, LESSONS[0])
         printed = page.evaluate(_EXECUTE, code)
-    finally:
-        context.close()
-    assert not network.problems, "\n".join(network.problems)
+    assert not problems, "\n".join(problems)
     answer, where, length = printed.split()
     assert answer == "42", printed
     assert int(where) == int(length) - 1, f"'' should come last on sys.path: {printed}"
