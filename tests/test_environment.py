@@ -34,6 +34,25 @@ def test_every_dependency_is_pinned():
         assert "==" in requirement, f"{requirement} is not pinned"
 
 
+def test_the_browser_pins_the_same_versions_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    cpython = dict(pin.split("==") for pin in pinned(project["dependencies"]))
+    browser = dict(
+        pin.split("==")
+        for pin in pinned(
+            (ROOT / "lite" / "requirements.txt").read_text().replace("\\", "").split()
+        )
+    )
+    differ = {
+        name: (cpython[name], browser[name])
+        for name in cpython.keys() & browser.keys()
+        if cpython[name] != browser[name]
+    }
+    assert cpython.keys() & browser.keys() and not differ, (
+        f"pyproject and lite/requirements.txt differ: {differ}"
+    )
+
+
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     assert "make test" in (ROOT / "README.md").read_text()

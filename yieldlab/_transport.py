@@ -7,11 +7,16 @@ caller's event loop (no threads, so it also works in Pyodide) and behaves like
 uvicorn: each body chunk reaches the client as the app sends it, and when the
 client closes the response the app receives `http.disconnect` (ASGI spec 2.3,
 so Starlette cancels the streaming body) and later sends are dropped.
+
+It serves clients of `httpx` and of `httpx2` (the fork that the `openai` SDK 3.x
+uses by default) alike: the response is made by the library the request came from.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -73,8 +78,11 @@ class _Exchange:
             self.started.set()
 
 
-class _ResponseStream(httpx.AsyncByteStream):
+class _ResponseStream:
     """The response body: chunks as the app sends them; closing it disconnects the client."""
+
+    http: Any = httpx
+    """The HTTP library of the client, whose errors this stream raises."""
 
     def __init__(self, exchange: _Exchange, task: asyncio.Task, close_timeout: float) -> None:
         self._exchange = exchange
@@ -112,7 +120,7 @@ class _ResponseStream(httpx.AsyncByteStream):
         # would close the connection, and the client would see this error.
         error = self._exchange.error
         why = f": the app raised {error!r}" if error else ""
-        raise httpx.RemoteProtocolError(f"the response ended before it was complete{why}")
+        raise self.http.RemoteProtocolError(f"the response ended before it was complete{why}")
 
     async def aclose(self) -> None:
         exchange = self._exchange
@@ -124,6 +132,12 @@ class _ResponseStream(httpx.AsyncByteStream):
         if not self._task.done():
             self._task.cancel()
             await asyncio.wait({self._task})
+
+
+@functools.cache
+def _stream_class(http: Any) -> type[_ResponseStream]:
+    """`_ResponseStream` as a byte stream of `http` (httpx or httpx2), whose client checks that."""
+    return type("ResponseStream", (_ResponseStream, http.AsyncByteStream), {"http": http})
 
 
 class StreamingASGITransport(httpx.AsyncBaseTransport):
@@ -145,7 +159,11 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
         self.close_timeout = close_timeout
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """The app's response, returned as soon as it has sent its status and headers."""
+        """The app's response, returned as soon as it has sent its status and headers.
+
+        `request` may also be an `httpx2.Request`; the response is then an `httpx2.Response`.
+        """
+        http = sys.modules[type(request).__module__.partition(".")[0]]
         body = b"".join([part async for part in request.stream])
         scope = {
             "type": "http",
@@ -163,7 +181,7 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
         }
         exchange = _Exchange(body)
         task = asyncio.ensure_future(exchange.run(self.app, scope))
-        stream = _ResponseStream(exchange, task, self.close_timeout)
+        stream = _stream_class(http)(exchange, task, self.close_timeout)
         try:
             await exchange.started.wait()
         except BaseException:
@@ -172,4 +190,4 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
         if exchange.status is None:  # the app ended without responding
             await stream.aclose()
             raise exchange.error or RuntimeError("the ASGI app returned without a response")
-        return httpx.Response(exchange.status, headers=exchange.headers, stream=stream)
+        return http.Response(exchange.status, headers=exchange.headers, stream=stream)
