@@ -81,7 +81,8 @@ bench: $(VENV)/.installed
 ## lite: build the offline JupyterLite site in lite/_output (static files: serve them anywhere)
 lite: $(VENV)/.installed
 	$(call debian,$(NEEDS_LITE))
-	$(BIN)/python lite/build.py
+	@# One build at a time: runs started side by side share lite/_output.
+	flock lite/.build.lock $(BIN)/python lite/build.py
 
 clean:
-	rm -rf $(VENV) autograded feedback submitted gradebook.db lite/_output lite/build lite/static lite/node_modules lite/.jupyterlite.doit.db
+	rm -rf $(VENV) autograded feedback submitted gradebook.db lite/_output lite/build lite/static lite/node_modules lite/.jupyterlite.doit.db lite/.build.lock
