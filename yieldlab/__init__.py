@@ -1,9 +1,10 @@
-"""Yield Lab's toolkit for the lessons: simulated models and token streams."""
+"""Yield Lab's toolkit for the lessons: simulated models, token streams and providers' formats."""
 
 from ._chunks import chat_completion_chunks
 from ._live import LiveView, show_stream
 from ._model import ModelError, SimulatedModel
 from ._plots import arrival_times, load_benchmark, plot_benchmark, plot_timeline
+from ._providers import PROVIDERS, provider_events, provider_wire
 from ._serve import BackgroundServer
 from ._sse import DONE, encode_sse, split_bytes
 from ._svg import timeline_svg
@@ -11,6 +12,7 @@ from ._tokens import SENTENCES, tokenize
 
 __all__ = [
     "DONE",
+    "PROVIDERS",
     "SENTENCES",
     "BackgroundServer",
     "LiveView",
@@ -23,6 +25,8 @@ __all__ = [
     "load_benchmark",
     "plot_benchmark",
     "plot_timeline",
+    "provider_events",
+    "provider_wire",
     "show_stream",
     "split_bytes",
     "timeline_svg",
