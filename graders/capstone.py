@@ -213,8 +213,8 @@ class Summary(NamedTuple):
 
 
 def echo(prompt: str) -> list[str]:
-    """The scripted model's reply: the batch's documents, joined by spaces, as tokens."""
-    return tokenize(prompt.replace("\n\n", " "))
+    """The scripted model's reply: the prompt itself, as tokens (the notebook's EchoModel)."""
+    return tokenize(prompt)
 
 
 class ScriptedModel:
