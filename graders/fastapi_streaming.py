@@ -11,6 +11,7 @@ import asyncio
 import inspect
 import itertools
 import json
+import math
 import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ def expect_sse_event(
         )
     ]
     got = decode_sse(text, last_id=EARLIER_ID)
-    if got != expected:
+    if not same(got, expected):
         why = _format_hint(text, data, id)
         if hidden:
             raise fail(f"{name} failed a hidden test: {hidden}.", why)
@@ -275,7 +276,7 @@ def expect_chat_events(
     start = int(last_event_id) if last_event_id and last_event_id.isdecimal() else 0
     expected = [(str(n), token) for n, token in enumerate(tokens, start=1)][start:]
     got = _token_events(events)
-    if got != expected:
+    if not same(got, expected):
         why = _resume_hint(got, expected) if last_event_id is not None else _events_hint(got)
         if hidden:
             raise fail(
@@ -307,12 +308,12 @@ def _events_hint(got: list) -> str | None:
 
 
 def _resume_hint(got: list, expected: list) -> str | None:
-    if got[1:] == expected:
+    if same(got[1:], expected):
         return (
             "The first token is one the client already has: Last-Event-ID is the id of the "
             "last event it received, so start after it."
         )
-    if got == expected[1:]:
+    if same(got, expected[1:]):
         return "A token is lost: start right after the Last-Event-ID, not one further."
     if len(got) > len(expected):
         return (
@@ -323,7 +324,7 @@ def _resume_hint(got: list, expected: list) -> str | None:
 
 
 def expect_sse_headers(create_app: Callable) -> None:
-    """Check the content type and the headers that keep proxies from buffering."""
+    """Check `text/event-stream`, `Cache-Control: no-cache` and `X-Accel-Buffering: no`."""
     body = {"prompt": "headers"}
     reply = post_chat(create_app, SimulatedModel(), body)
     wanted = {
@@ -362,7 +363,7 @@ def expect_error_event(
     got = _token_events(events)
     expected = [(str(n), token) for n, token in enumerate(model.tokens("fail")[:fail_after], 1)]
     require(
-        got == expected,
+        same(got, expected),
         f"{request}: before the error it sent other (id, token) events "
         f"({first_difference(got, expected)}).",
     )
@@ -545,6 +546,113 @@ async def _open(fn: Callable, *args: Any, **kwargs: Any) -> Any:
     return stream
 
 
+JITTERS = (0.5, 0.0, 0.75, 0.25)
+"""What the checks' `jitter()` returns, call after call, round and round."""
+
+
+class CyclingJitter:
+    """A stand-in for `random.random`: returns `values` in turn, and counts its calls."""
+
+    def __init__(self, values: tuple = JITTERS) -> None:
+        self.values = tuple(values)
+        self.calls = 0
+
+    def __call__(self) -> float:
+        value = self.values[self.calls % len(self.values)]
+        self.calls += 1
+        return value
+
+    def __repr__(self) -> str:
+        return "jitter"
+
+
+def jittered(delays: list, values: tuple = JITTERS) -> list[float]:
+    """The sleeps of "equal jitter": delay / 2 + jitter() * delay / 2 for each delay."""
+    cycle = itertools.cycle(values)
+    return [delay / 2 + next(cycle) * delay / 2 for delay in delays]
+
+
+def _close(got: list, expected: list) -> bool:
+    """Same length, and each sleep a number within rounding of the expected one."""
+    return len(got) == len(expected) and all(
+        isinstance(a, int | float)
+        and not isinstance(a, bool)
+        and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        for a, b in zip(got, expected, strict=True)
+    )
+
+
+def _rounded(sleeps: list) -> str:
+    """The sleeps as a short list, floats rounded to 6 places (0.15, not 0.15000000000000002)."""
+    return short([round(x, 6) if isinstance(x, float) else x for x in sleeps])
+
+
+def _check_sleeps(
+    call_text: str,
+    sleeps: list,
+    delays: list,
+    jitter: CyclingJitter,
+    hidden: str | None,
+    verb: str = "before its reconnections",
+) -> None:
+    """Fail unless each sleep is delay / 2 + jitter() * delay / 2, with the jitter given."""
+    expected = jittered(delays, jitter.values)
+    if _close(sleeps, expected):
+        return
+    if expected and not sleeps:
+        why = (
+            "It never called the `sleep` it was given: await `sleep(...)`, not asyncio.sleep, "
+            "so that the tests can see the waits without waiting."
+        )
+    elif sleeps and _close(sleeps, delays):
+        why = (
+            "These are the plain backoff delays, without jitter: wait "
+            "`delay / 2 + jitter() * delay / 2`, so clients dropped together spread out."
+        )
+    elif sleeps and jitter.calls == 0:
+        why = (
+            "It never called the `jitter` it was given (did it call random.random itself?). "
+            "Call `jitter()` once before each wait: the tests pass one that returns known values."
+        )
+    elif len(sleeps) == len(expected) and jitter.calls != len(sleeps):
+        why = (
+            f"It called jitter() {jitter.calls} times for {len(sleeps)} waits: "
+            "call it once per wait."
+        )
+    else:
+        why = (
+            "Wait `delay / 2 + jitter() * delay / 2`, where `delay = base_delay * 2 ** "
+            "(failures - 1)` and failures counts the failed attempts in a row, back to 0 "
+            "when an event arrives."
+        )
+    if hidden:
+        if len(sleeps) < len(expected):
+            where = "it waited too few times"
+        elif len(sleeps) > len(expected):
+            where = "it waited too many times"
+        else:
+            pairs = zip(sleeps, expected, strict=True)
+            index = next(i for i, (a, b) in enumerate(pairs) if not _close([a], [b]))
+            where = f"wait number {index + 1} is different"
+        raise fail(f"{call_text} (how long it waits: {where}).", why)
+    values = ", ".join(str(jitter.values[k % len(jitter.values)]) for k in range(len(delays)))
+    raise fail(
+        f"{call_text}: it slept {_rounded(sleeps)} {verb}, but should sleep "
+        f"{_rounded(expected)}: the backoff delays {delays}, each waited as "
+        f"delay / 2 + jitter() * delay / 2 with jitter() returning {values or 'nothing'}.",
+        why,
+    )
+
+
+def _explain_error(error: BaseException) -> str | None:
+    if isinstance(error, TypeError) and "jitter" in str(error):
+        return (
+            "The client takes a keyword `jitter: Callable[[], float] = random.random`: "
+            "add it to the signature."
+        )
+    return None
+
+
 def expect_reconnecting(
     fn: Callable,
     *,
@@ -554,18 +662,21 @@ def expect_reconnecting(
     max_retries: int = 5,
     base_delay: float = 0.1,
     expected_ids: list | None = None,
-    expected_sleeps: list | None = None,
+    expected_delays: list | None = None,
+    jitters: tuple = JITTERS,
     model: SimulatedModel | None = None,
     hidden: str | None = None,
 ) -> None:
     """Check that `fn(client, prompt, ...)` yields every token once through a flaky server.
 
     `expected_ids` is the Last-Event-ID sent with each request (None: no header),
-    `expected_sleeps` the delays passed to `sleep` before the reconnections.
+    `expected_delays` the backoff delays before the reconnections; each sleep must be
+    delay / 2 + jitter() * delay / 2, with a `jitter` that returns `jitters` in turn.
     """
     model = model or SimulatedModel()
     prompt = "Hello"
     transport = FlakyTransport(model, refuse, drops, quiet)
+    jitter = CyclingJitter(jitters)
     sleeps: list[float] = []
     tokens: list = []
 
@@ -575,7 +686,13 @@ def expect_reconnecting(
     async def scenario() -> None:
         async with httpx.AsyncClient(transport=transport, base_url="http://chat") as client:
             stream = await _open(
-                fn, client, prompt, max_retries=max_retries, base_delay=base_delay, sleep=fake_sleep
+                fn,
+                client,
+                prompt,
+                max_retries=max_retries,
+                base_delay=base_delay,
+                sleep=fake_sleep,
+                jitter=jitter,
             )
             try:
                 async for token in stream:
@@ -591,7 +708,7 @@ def expect_reconnecting(
     name = getattr(fn, "__name__", "the client")
     call_text = (
         f"{name}(client, {prompt!r}, max_retries={max_retries}, base_delay={base_delay}, "
-        f"sleep=...) with a server that {setup or 'works'}"
+        f"sleep=..., jitter=...) with a server that {setup or 'works'}"
     )
     if hidden:
         call_text = f"{name} failed a hidden test: {hidden}"
@@ -606,7 +723,10 @@ def expect_reconnecting(
             "and after max_retries failures in a row?",
         ) from None
     except Exception as error:  # noqa: BLE001
-        raise fail(f"{call_text}: raised {describe_error(error)} after {short(tokens)}.") from None
+        raise fail(
+            f"{call_text}: raised {describe_error(error)} after {short(tokens)}.",
+            _explain_error(error),
+        ) from None
     expected = model.tokens(prompt)
     if not same(tokens, expected):
         why = None
@@ -615,24 +735,21 @@ def expect_reconnecting(
                 "Some tokens came twice: after a drop, reconnect with the header "
                 "`Last-Event-ID: <id of the last event you received>`."
             )
-        elif tokens == expected[: len(tokens)]:
+        elif same(tokens, expected[: len(tokens)]):
             why = "A stream that ends without [DONE] was cut off: reconnect and read the rest."
         where = f" ({first_difference(tokens, expected)})" if hidden else ""
         shown = "" if hidden else f" yielded {short(tokens)}\nbut should yield {short(expected)}"
         raise fail(f"{call_text}{shown}{where}.", why)
-    if expected_ids is not None and transport.last_event_ids != expected_ids:
+    if expected_ids is not None and not same(transport.last_event_ids, expected_ids):
+        if hidden:
+            raise fail(f"{call_text} (the Last-Event-ID headers it sent are different).")
         raise fail(
             f"{call_text}: the requests carried the Last-Event-IDs {transport.last_event_ids} "
             f"(None: no header), but should carry {expected_ids}.",
             "Send the id of the last event you received; before any event, send no header.",
         )
-    if expected_sleeps is not None and sleeps != expected_sleeps:
-        raise fail(
-            f"{call_text}: it slept {sleeps} before its reconnections, but should sleep "
-            f"{expected_sleeps}.",
-            "Wait base_delay * 2 ** (failures - 1), where failures counts the failed attempts "
-            "in a row, back to 0 when an event arrives.",
-        )
+    if expected_delays is not None:
+        _check_sleeps(call_text, sleeps, expected_delays, jitter, hidden)
     passed(f"hidden test: {hidden}" if hidden else f"{call_text}: every token exactly once")
 
 
@@ -641,12 +758,14 @@ def expect_gives_up(
     *,
     refuse: int,
     max_retries: int,
-    expected_sleeps: list,
+    expected_delays: list,
     base_delay: float = 0.1,
+    jitters: tuple = JITTERS,
     hidden: str | None = None,
 ) -> None:
     """Check that after `max_retries` failed reconnections in a row the last error is raised."""
     transport = FlakyTransport(SimulatedModel(), refuse)
+    jitter = CyclingJitter(jitters)
     sleeps: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:
@@ -661,6 +780,7 @@ def expect_gives_up(
                 max_retries=max_retries,
                 base_delay=base_delay,
                 sleep=fake_sleep,
+                jitter=jitter,
             )
             async for _ in stream:
                 pass
@@ -668,10 +788,10 @@ def expect_gives_up(
     name = getattr(fn, "__name__", "the client")
     call_text = (
         f"{name}(client, 'Hello', max_retries={max_retries}, base_delay={base_delay}, "
-        f"sleep=...) with a server that refuses {refuse} connections"
+        f"sleep=..., jitter=...) with a server that refuses {refuse} connections"
     )
     if hidden:
-        call_text = f"{name} failed a hidden test: {hidden}:"
+        call_text = f"{name} failed a hidden test: {hidden}"
     try:
         run_async(scenario())
     except httpx.ConnectError:
@@ -680,23 +800,15 @@ def expect_gives_up(
         raise not_implemented(f"{name}(...)") from None
     except OutOfTime:
         raise fail(
-            f"{call_text} did not finish within the time limit.",
+            f"{call_text}: did not finish within the time limit.",
             "After max_retries failed reconnections in a row, raise the last error.",
         ) from None
     except Exception as error:  # noqa: BLE001
         raise fail(
-            f"{call_text} raised {describe_error(error)}, but should raise ConnectError."
+            f"{call_text}: raised {describe_error(error)}, but should raise ConnectError.",
+            _explain_error(error),
         ) from None
     else:
-        raise fail(f"{call_text} ended without an error, but should raise httpx.ConnectError.")
-    shown = (
-        ""
-        if hidden
-        else f": it slept {sleeps} before giving up, but should sleep {expected_sleeps}"
-    )
-    require(
-        sleeps == expected_sleeps,
-        f"{call_text}{shown}.",
-        "Wait base_delay * 2 ** (failures - 1) before each reconnection.",
-    )
+        raise fail(f"{call_text}: ended without an error, but should raise httpx.ConnectError.")
+    _check_sleeps(call_text, sleeps, expected_delays, jitter, hidden, verb="before giving up")
     passed(f"hidden test: {hidden}" if hidden else f"{call_text}: gives up with ConnectError")

@@ -6,6 +6,7 @@ async def reconnecting_chat(
     max_retries: int = 5,
     base_delay: float = 0.1,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    jitter: Callable[[], float] = random.random,
 ) -> AsyncIterator[str]:
     """Yield every token of the reply once, reconnecting after dropped connections."""
     last_id = None
@@ -28,4 +29,5 @@ async def reconnecting_chat(
         failures += 1
         if failures > max_retries:
             raise error
-        await sleep(base_delay)
+        delay = base_delay
+        await sleep(delay / 2 + jitter() * delay / 2)

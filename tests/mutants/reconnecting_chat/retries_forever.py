@@ -6,6 +6,7 @@ async def reconnecting_chat(
     max_retries: int = 5,
     base_delay: float = 0.1,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    jitter: Callable[[], float] = random.random,
 ) -> AsyncIterator[str]:
     """Yield every token of the reply once, reconnecting after dropped connections."""
     last_id = None
@@ -26,4 +27,5 @@ async def reconnecting_chat(
         except httpx.TransportError as dropped:
             error = dropped
         failures += 1
-        await sleep(base_delay * 2 ** (failures - 1))
+        delay = base_delay * 2 ** (failures - 1)
+        await sleep(delay / 2 + jitter() * delay / 2)
