@@ -88,10 +88,10 @@ def test_solved_wrong_and_untouched_exercises_are_counted(checked):
     }
     modules = {name: [e.status for e in found] for name, found in checked.modules().items()}
     assert list(modules) == [GENERATORS, SSE]
-    assert [status == DONE for status in modules[SSE]] == [False] * 5
+    assert [status == DONE for status in modules[SSE]] == [False] * 6
     assert set(modules[SSE]) == {NOT_STARTED}
     assert checked.done() == 3
-    assert len(checked.exercises) == 10
+    assert len(checked.exercises) == 11
 
 
 def test_a_wrong_answer_shows_its_first_failing_check(checked):
@@ -104,9 +104,9 @@ def test_a_wrong_answer_shows_its_first_failing_check(checked):
 
 def test_the_text_table_has_a_row_per_exercise_and_totals(checked):
     text = str(checked)
-    assert text.splitlines()[0].endswith("exercises: 3/10 done  ██████░░░░░░░░░░░░░░")
+    assert text.splitlines()[0].endswith("exercises: 3/11 done  █████░░░░░░░░░░░░░░░")
     assert re.search(r"^01_generators  3/5 done  ", text, re.M)
-    assert re.search(r"^03_server_sent_events  0/5 done  ", text, re.M)
+    assert re.search(r"^03_server_sent_events  0/6 done  ", text, re.M)
     assert re.search(r"^  ✓ done +stream_tokens +3/3 checks$", text, re.M)
     assert re.search(r"^  ✓ done +batch_items +4/4 checks$", text, re.M)
     assert re.search(r"^  ✗ not yet +stream_words +0/2 checks +stream_words\(\['Hel'", text, re.M)
@@ -118,7 +118,7 @@ def test_the_text_table_has_a_row_per_exercise_and_totals(checked):
 def test_the_html_table_has_rows_and_progress_bars(checked):
     page = checked._repr_html_()
     assert page.count("<svg") == 3  # overall and one per module
-    assert 'aria-label="3 of 10 done"' in page and 'aria-label="3 of 5 done"' in page
+    assert 'aria-label="3 of 11 done"' in page and 'aria-label="3 of 5 done"' in page
     for name in ["stream_tokens", "stream_words", "take_tokens", "accumulate_chat_stream"]:
         assert f"<code>{name}</code>" in page
     assert "✗ not yet" in page and "· not started" in page
