@@ -72,6 +72,7 @@ release: $(VENV)/.installed
 
 ## grade: autograde every submission of ASSIGNMENT (make grade ASSIGNMENT=01_generators)
 grade: $(VENV)/.installed
+	$(call debian,bwrap:bubblewrap)
 	$(BIN)/python -m graders.autograde $(ASSIGNMENT)
 
 ## bench: run every benchmark

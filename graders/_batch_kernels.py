@@ -8,6 +8,9 @@
 - Limits the kernel cannot lift: an address-space limit set from outside, a
   watchdog that kills the kernel when a whole notebook runs too long, and a
   cap on the output kept from it.
+- With `FORKS.limits` set, every kernel is confined by the OS (_sandbox.py):
+  it talks over Unix sockets in its own /scratch, which the batch reaches through
+  /proc/<pid>/root, and what it tried outside is noted for the batch report.
 - Before each graded cell, `graders` is put back as it was on disk when
   learner code (when defined, or when a test called it) changed it
   (see _batch_guard.py).
@@ -18,11 +21,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import signal
 import subprocess
 import threading
+from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
@@ -30,6 +35,7 @@ from jupyter_core.utils import run_sync
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer, List, Unicode
 
+from . import _sandbox
 from ._batch_forks import ForkServer
 
 _GUARD = "__import__('graders._batch_guard', fromlist=['check']).check()"
@@ -49,10 +55,13 @@ class _ForkedKernelManager(AsyncKernelManager):
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         provisioner: Any = self.provisioner  # a LocalProvisioner: it needs a process and ids
         cwd, env = kw.get("cwd") or os.getcwd(), kw.get("env") or dict(os.environ)
-        provisioner.process = FORKS.launch(kernel_cmd, cwd, env, self.preload)
+        connection = json.loads(Path(self.connection_file).read_text())
+        provisioner.process = FORKS.launch(kernel_cmd, cwd, env, self.preload, connection)
         provisioner.pid = provisioner.pgid = provisioner.process.pid
         provisioner.cwd = cwd
         self._reconcile_connection_info(provisioner.connection_info)
+        if self.transport == "ipc":  # a confined kernel: its sockets are in its own /scratch
+            self.ip = f"/proc/{provisioner.pid}/root{_sandbox.INSIDE}"
 
 
 class _WarmKernels:
@@ -76,7 +85,8 @@ class _WarmKernels:
     async def _start(
         self, kernel_name: str, start: dict[str, Any], preload: list[str]
     ) -> AsyncKernelManager:
-        km = _ForkedKernelManager(kernel_name=kernel_name)
+        confined = {"transport": "ipc", "ip": _sandbox.INSIDE} if FORKS.limits else {}
+        km = _ForkedKernelManager(kernel_name=kernel_name, **confined)
         km.preload = preload
         await km.start_kernel(**start)
         return km
@@ -127,6 +137,8 @@ class GuardedExecute(Execute):
             return super().preprocess(nb, resources, km)
         finally:
             watchdog.cancel()
+            if self._pid is not None:
+                self._notes += [f"the sandbox stopped it: {r}" for r in FORKS.reports(self._pid)]
 
     async def async_start_new_kernel(self, **kwargs: Any) -> None:
         self._cwd = kwargs.pop("cwd", None) or self.resources.get("metadata", {}).get("path")
@@ -139,18 +151,22 @@ class GuardedExecute(Execute):
         }
         self.km = await thread_state.warm.take(self.km.kernel_name, start, list(self.preload))
         self._pid = self.km.provisioner.process.pid
-        limit = self.memory_limit_mb * 1024 * 1024
-        resource.prlimit(self._pid, resource.RLIMIT_AS, (limit, limit))
+        if FORKS.limits is None:  # a confined kernel set its own (see _sandbox.Limits)
+            limit = self.memory_limit_mb * 1024 * 1024
+            resource.prlimit(self._pid, resource.RLIMIT_AS, (limit, limit))
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
     async def async_start_new_kernel_client(self) -> Any:
         kc = await super().async_start_new_kernel_client()
         imports = "".join(f"__import__({name!r}); " for name in self.preload)  # forks: done
-        setup = f"__import__('os').chdir({self._cwd or '.'!r}); {imports}{_GUARD}"
+        confined = self.km.transport == "ipc"  # its own scratch folder
+        cwd = _sandbox.SCRATCH if confined else self._cwd or "."
+        setup = f"__import__('os').chdir({cwd!r}); {imports}{_GUARD}"
         reply = await self.async_wait_for_reply(kc.execute(setup, silent=True))
         if reply is None or reply["content"]["status"] != "ok":
-            raise RuntimeError(f"could not set up the kernel in {self._cwd}")
+            why = "no reply" if reply is None else reply["content"].get("evalue", "an error")
+            raise RuntimeError(f"could not set up the kernel for {self._cwd}: {why}")
         return kc
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)

@@ -7,6 +7,8 @@ reason; nothing that failed is left looking like a 0 or keeps an earlier
 grade. The outcomes are also written to `grades.csv`. Exit status 1 means
 some submission needs a human. `--jobs` submissions are graded at once, each
 in its own thread with its own kernels (default: one per CPU core, at most 4).
+Every kernel runs in a sandbox of its own (see _sandbox.py); `--no-sandbox`
+runs learner code with your own rights instead.
 """
 
 from __future__ import annotations
@@ -51,17 +53,28 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 from . import _batch_checks as checks
+from . import _sandbox
 from ._batch_kernels import FORKS, GuardedExecute, thread_state
 from ._batch_speed import speed_up_nbgrader
 from ._batch_threads import steady_process_state
 
+NO_SANDBOX = (
+    "Without the sandbox (--no-sandbox), learner code runs with your rights: it can read the"
+    " hidden tests and other students' work, change the gradebook and graders/, and signal"
+    " the kernels beside it. Use it only for code you trust."
+)
+
 CSV_COLUMNS = ["assignment", "student_id", "status", "score", "max_score", "reason"]
 
 _FAILURES = {
-    "Kernel died": "the kernel died (os._exit, a crash, or out of memory)",
+    "Kernel died": "the kernel died (os._exit, a crash, or over a limit: memory, CPU, processes)",
     "partial credit cannot be greater": "a test cell's output looked like a score above its points",
     "No notebooks found": "the submission has none of the assignment's notebooks",
 }
+
+
+class SandboxUnavailable(RuntimeError):
+    """Kernels cannot be confined on this machine (the message says why)."""
 
 
 @dataclass
@@ -242,16 +255,22 @@ def grade_assignment(
     *,
     progress: bool = True,
     jobs: int = 0,
+    sandbox: bool = True,
     **limits: float,
 ) -> list[Result]:
     """Autograde every submission of `assignment` (or only `students`) in `course`.
 
     `jobs` submissions are graded at once (0: one per CPU core, at most 4), while
-    the source notebooks run once for `reference_checks`.
+    the source notebooks run once for `reference_checks`. Each kernel is confined
+    (`sandbox`); where it cannot be, this raises `SandboxUnavailable`.
     """
+    if sandbox and (reason := _sandbox.unavailable()):
+        raise SandboxUnavailable(reason)
     warnings.filterwarnings("ignore", category=SAWarning)
     speed_up_nbgrader()
     config = load_config(course.resolve(), **limits)
+    memory_mb = config.GuardedExecute.memory_limit_mb
+    FORKS.limits = _sandbox.Limits(memory_mb=memory_mb) if sandbox else None
     api = NbGraderAPI(config=config)
     students = list(students or submitted_students(api, assignment))
     if not students:
@@ -373,17 +392,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--notebook-timeout", type=float, default=120.0, help="seconds")
     parser.add_argument("--memory-limit-mb", type=int, default=2048)
     parser.add_argument("--jobs", type=int, default=0, help="submissions at once (0: cores)")
+    parser.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run learner code with your own rights (only for code you trust)",
+    )
     args = parser.parse_args(argv)
     if not (args.course / "nbgrader_config.py").exists():
         parser.error(f"{args.course.resolve()} has no nbgrader_config.py: pass --course")
-    results = grade_assignment(
-        args.course,
-        args.assignment,
-        args.student,
-        notebook_timeout=args.notebook_timeout,
-        memory_limit_mb=args.memory_limit_mb,
-        jobs=args.jobs,
-    )
+    if args.no_sandbox:
+        print(NO_SANDBOX, file=sys.stderr)
+    try:
+        results = grade_assignment(
+            args.course,
+            args.assignment,
+            args.student,
+            notebook_timeout=args.notebook_timeout,
+            memory_limit_mb=args.memory_limit_mb,
+            jobs=args.jobs,
+            sandbox=not args.no_sandbox,
+        )
+    except SandboxUnavailable as error:
+        parser.exit(2, f"Cannot sandbox the kernels: {error}.\n{NO_SANDBOX}\n")
     if not results:
         print(f"No submissions of {args.assignment} in {args.course.resolve()}/submitted.")
         return 0
