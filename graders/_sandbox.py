@@ -80,7 +80,9 @@ def server_command(python: str, arguments: Sequence[str], reports: Path) -> list
     readable = _minimal(
         [sys.base_prefix, sys.prefix, *(_package_dir(name) for name in ("graders", "yieldlab"))]
     )
-    command = ["bwrap", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent"]
+    # No --die-with-parent: it follows the thread that started bwrap, not the batch. The
+    # server ends when its stdin does, whatever ends the batch.
+    command = ["bwrap", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
     command += ["--cap-add", "CAP_SYS_ADMIN,CAP_SETUID,CAP_SETGID", "--ro-bind", "/usr", "/usr"]
     command += [
         arg

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import signal
 import subprocess
+import threading
 from typing import Any
 
 import pytest
 from jupyter_client.manager import AsyncKernelManager
 
+from graders import _sandbox
 from graders._batch_kernels import FORKS, _ForkedKernelManager
 
 pytestmark = pytest.mark.slow
@@ -92,3 +95,21 @@ def test_a_stopped_server_is_started_again(forks):
     FORKS.close()
     printed, _ = asyncio.run(run_in_new_kernel("print('again')"))
     assert printed.strip() == "again"
+
+
+@pytest.mark.skipif(bool(_sandbox.unavailable()), reason=str(_sandbox.unavailable()))
+def test_confined_kernels_see_only_themselves_and_outlive_the_thread_that_started_them(forks):
+    forks.limits = _sandbox.Limits()
+    confined = functools.partial(_ForkedKernelManager, transport="ipc", ip=_sandbox.INSIDE)
+    started = []  # a kernel from a thread that then ends, as a batch's grading threads do
+    thread = threading.Thread(target=lambda: started.append(asyncio.run(start_kernel(confined))))
+    thread.start()
+    thread.join()
+    code = "import os; print(os.getpid(), [p for p in os.listdir('/proc') if p.isdigit()])"
+    printed, pid = asyncio.run(run_in_new_kernel(code, confined))
+    first = started[0].provisioner.process
+    try:
+        assert printed == "1 ['1']\n" and pid != 1  # process 1 of a tree of its own
+        assert first.poll() is None, "the first kernel ended with its thread"
+    finally:
+        first.kill()
