@@ -13,7 +13,7 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 
-from course import ROOT, reference_solutions, scores, scratch_course, submit
+from course import ASSIGNMENTS, ROOT, reference_solutions, scores, scratch_course, submit
 from graders.autograde import grade_assignment, load_config
 
 pytestmark = pytest.mark.slow
@@ -167,3 +167,16 @@ def test_a_source_that_fails_on_its_own_grades_no_one_and_keeps_no_grade(tmp_pat
         f"grading failed: {source} fails with its reference answers: RuntimeError: broken source"
     ]
     assert_left_for_a_human(course, "fay")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_assignment_gets_full_marks_in_the_sandbox_and_its_stub_none(tmp_path, assignment):
+    course = scratch_course(tmp_path, assignment)
+    source = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
+    submit(course, assignment, "reference", reference_solutions(source))
+    submit(course, assignment, "stub", {})
+    results = {r.student: r for r in grade_assignment(course, assignment, progress=False)}
+    reference, stub = results["reference"], results["stub"]
+    assert reference.graded and not reference.reasons, reference
+    assert reference.score == reference.max_score > 0
+    assert stub.graded and stub.score == 0, stub
